@@ -1,0 +1,123 @@
+#include "core/fixed_point.h"
+
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "core/check.h"
+
+namespace tc {
+namespace {
+
+constexpr int kMaxDigits = 18;
+
+std::optional<int64_t> NarrowToInt64(__int128 value) {
+  if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(value);
+}
+
+}  // namespace
+
+int64_t PowerOfTen(int digits) {
+  TC_CHECK(digits >= 0 && digits <= kMaxDigits) << "digits=" << digits;
+  int64_t result = 1;
+  for (int i = 0; i < digits; ++i) result *= 10;
+  return result;
+}
+
+std::optional<int64_t> CheckedRoundedDiv(__int128 numerator, __int128 denominator) {
+  TC_CHECK(denominator != 0) << "division by zero";
+  if (denominator < 0) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  const bool negative = numerator < 0;
+  const __int128 magnitude = negative ? -numerator : numerator;
+  __int128 quotient = magnitude / denominator;
+  const __int128 remainder = magnitude % denominator;
+  // Half away from zero: round up in magnitude when 2r >= d.
+  if (remainder * 2 >= denominator) ++quotient;
+  return NarrowToInt64(negative ? -quotient : quotient);
+}
+
+int64_t RoundedDiv(__int128 numerator, __int128 denominator) {
+  std::optional<int64_t> result = CheckedRoundedDiv(numerator, denominator);
+  TC_CHECK(result.has_value()) << "RoundedDiv overflow";
+  return *result;
+}
+
+int64_t Rescale(int64_t value, int from_digits, int to_digits) {
+  if (from_digits == to_digits) return value;
+  if (to_digits > from_digits) {
+    std::optional<int64_t> scaled = CheckedMul(value, PowerOfTen(to_digits - from_digits));
+    TC_CHECK(scaled.has_value()) << "Rescale overflow";
+    return *scaled;
+  }
+  return RoundedDiv(value, PowerOfTen(from_digits - to_digits));
+}
+
+absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits) {
+  TC_CHECK(scale_digits >= 0 && scale_digits <= kMaxDigits);
+  const absl::string_view original = text;
+  auto invalid = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("'", original, "' ", why));
+  };
+  if (text.empty()) return invalid("is not a decimal number");
+  bool negative = false;
+  if (text.front() == '-' || text.front() == '+') {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  __int128 value = 0;
+  int fraction_digits = -1;  // -1 until the decimal point is seen.
+  int digits_seen = 0;
+  for (char c : text) {
+    if (c == '.') {
+      if (fraction_digits >= 0) return invalid("has two decimal points");
+      fraction_digits = 0;
+      continue;
+    }
+    if (c < '0' || c > '9') return invalid("is not a decimal number");
+    if (fraction_digits >= 0 && ++fraction_digits > scale_digits) {
+      return invalid(absl::StrCat("has more than ", scale_digits, " decimals"));
+    }
+    if (++digits_seen > 36) return invalid("is too long");
+    value = value * 10 + (c - '0');
+  }
+  if (digits_seen == 0) return invalid("is not a decimal number");
+  for (int i = fraction_digits < 0 ? 0 : fraction_digits; i < scale_digits; ++i) value *= 10;
+  std::optional<int64_t> narrowed = NarrowToInt64(negative ? -value : value);
+  if (!narrowed) return invalid("is out of range");
+  return *narrowed;
+}
+
+std::string FormatFixed(int64_t value, int scale_digits) {
+  TC_CHECK(scale_digits >= 0 && scale_digits <= kMaxDigits);
+  const bool negative = value < 0;
+  // Work in unsigned 128 bits so INT64_MIN formats correctly.
+  unsigned __int128 magnitude =
+      negative ? static_cast<unsigned __int128>(-static_cast<__int128>(value)) : value;
+  const unsigned __int128 unit = static_cast<unsigned __int128>(PowerOfTen(scale_digits));
+  const uint64_t whole = static_cast<uint64_t>(magnitude / unit);
+  std::string fraction = absl::StrCat(static_cast<uint64_t>(magnitude % unit));
+  std::string result = absl::StrCat(negative ? "-" : "", whole);
+  if (scale_digits > 0) {
+    absl::StrAppend(&result, ".", std::string(scale_digits - fraction.size(), '0'), fraction);
+  }
+  return result;
+}
+
+std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
+  int64_t result;
+  if (__builtin_add_overflow(a, b, &result)) return std::nullopt;
+  return result;
+}
+
+std::optional<int64_t> CheckedMul(int64_t a, int64_t b) {
+  int64_t result;
+  if (__builtin_mul_overflow(a, b, &result)) return std::nullopt;
+  return result;
+}
+
+}  // namespace tc

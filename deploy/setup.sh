@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages tokenclear needs (only when one is missing, so a
+# second run is quick) and builds the project into build/.
+#
+#   deploy/setup.sh            # install + release build
+#   TOKENCLEAR_WERROR=ON deploy/setup.sh   # warnings as errors (the test command sets it)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(
+  build-essential cmake pkg-config
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libpqxx-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql-15 postgresql-client-15 libxml2-utils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_dir=${TOKENCLEAR_BUILD_DIR:-$repo/build}
+cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=${TOKENCLEAR_BUILD_TYPE:-RelWithDebInfo} \
+  -DTOKENCLEAR_WERROR=${TOKENCLEAR_WERROR:-OFF} >/dev/null
+cmake --build "$build_dir" -j"$(nproc)"
