@@ -1,0 +1,85 @@
+// Plans a batch of trade events: decides each event's outcome (accepted, already
+// accepted, rejected) and the rows and position changes the store must write, given the
+// reference snapshot and what is already stored under the events' keys. Pure, so every
+// rule of idempotency, cancel and correction is testable without a database; the
+// service writes the plan in the same transaction that read the stored state.
+//
+//   std::vector<std::string> keys = KeysToLookUp(events);
+//   StoredTrades stored = store.LoadTrades(tx, keys);
+//   BatchPlan plan = PlanBatch(events, snapshot, stored);
+//   store.Write(tx, plan); tx.commit();
+#ifndef TOKENCLEAR_CLEARING_BATCH_PLAN_H_
+#define TOKENCLEAR_CLEARING_BATCH_PLAN_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/civil_time.h"
+#include "clearing/novation.h"
+#include "clearing/reference_data.h"
+#include "clearing/rejection.h"
+#include "clearing/trade_event.h"
+#include "core/sha256.h"
+
+namespace tc::clearing {
+
+struct StoredCancellation {
+  bool is_correction = false;
+  std::string replaced_by;
+  Sha256Digest payload_hash{};
+};
+
+// A trade as stored, with its cancellation if it has one.
+struct StoredTrade {
+  Trade trade;
+  Sha256Digest payload_hash{};
+  absl::CivilDay business_date;
+  std::optional<StoredCancellation> cancellation;
+};
+
+using StoredTrades = absl::flat_hash_map<std::string, StoredTrade>;
+
+enum class Outcome { kAccepted, kAlreadyAccepted, kRejected };
+
+struct EventResult {
+  std::string key;
+  Outcome outcome = Outcome::kRejected;
+  std::optional<Rejection> rejection;  // set when rejected
+};
+
+struct NewTradeRow {
+  Trade trade;
+  Sha256Digest payload_hash{};
+};
+
+struct CancellationRow {
+  std::string trade_id;
+  bool is_correction = false;
+  std::string replaced_by;
+  std::string reason;
+  Sha256Digest payload_hash{};
+};
+
+struct BatchPlan {
+  std::vector<EventResult> results;  // one per event, in order
+  std::vector<NewTradeRow> new_trades;
+  std::vector<CancellationRow> cancellations;
+  std::vector<PositionChange> position_changes;  // aggregated, sorted, nets to zero
+
+  int CountOutcome(Outcome outcome) const;
+};
+
+// Every trade id whose stored state the plan needs: new trades' and replacements' ids,
+// and the ids that cancels and corrections refer to.
+std::vector<std::string> KeysToLookUp(const std::vector<TradeEvent>& events);
+
+// Events are applied in order: a cancel may bust a trade accepted earlier in the same
+// batch. A cancel or correction may only touch a trade of the open business date.
+BatchPlan PlanBatch(const std::vector<TradeEvent>& events, const ReferenceSnapshot& snapshot,
+                    const StoredTrades& stored);
+
+}  // namespace tc::clearing
+
+#endif  // TOKENCLEAR_CLEARING_BATCH_PLAN_H_
