@@ -1,0 +1,60 @@
+// PostgreSQL access for reference data: the snapshot servers validate against, admin
+// upserts, API principals, holidays and the open business date. Functions take the
+// caller's transaction so that a service can read, decide and write atomically.
+//
+//   pool.Transact({}, [&](pqxx::work& tx) {
+//     TC_ASSIGN_OR_RETURN(clearing::ReferenceSnapshot snapshot, LoadReferenceSnapshot(tx));
+//     ...
+//   });
+#ifndef TOKENCLEAR_STORE_REFERENCE_STORE_H_
+#define TOKENCLEAR_STORE_REFERENCE_STORE_H_
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "clearing/reference_data.h"
+#include "core/sha256.h"
+
+namespace tc::store {
+
+enum class Role { kAdmin, kExchange, kMember, kTreasury, kRegulator };
+
+struct PrincipalRecord {
+  std::string principal_id;
+  Role role = Role::kMember;
+  std::string member_id;  // kMember only
+};
+
+int64_t ReadReferenceVersion(pqxx::transaction_base& tx);
+absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transaction_base& tx);
+absl::flat_hash_set<absl::CivilDay> LoadHolidays(pqxx::transaction_base& tx);
+
+// Token digest (hex) -> principal.
+std::vector<std::pair<std::string, PrincipalRecord>> LoadPrincipals(pqxx::transaction_base& tx);
+
+void UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& product);
+void UpsertInstrument(pqxx::transaction_base& tx, const clearing::Instrument& instrument);
+void UpsertMember(pqxx::transaction_base& tx, const clearing::Member& member);
+void UpsertAccount(pqxx::transaction_base& tx, const clearing::Account& account);
+void UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& principal,
+                     const Sha256Digest& token_sha256);
+void UpsertHoliday(pqxx::transaction_base& tx, absl::CivilDay day, const std::string& name);
+
+// Opens `day` when no business date was ever opened; returns the open date either way.
+absl::CivilDay OpenFirstBusinessDate(pqxx::transaction_base& tx, absl::CivilDay day);
+
+// Appends to the audit log: who did what to which object.
+void Audit(pqxx::transaction_base& tx, const std::string& principal_id, const std::string& action,
+           const std::string& target, const std::vector<std::string>& detail_keys,
+           const std::vector<std::string>& detail_values);
+
+absl::string_view RoleName(Role role);
+std::optional<Role> RoleFromName(absl::string_view name);
+
+}  // namespace tc::store
+
+#endif  // TOKENCLEAR_STORE_REFERENCE_STORE_H_

@@ -1,0 +1,238 @@
+#include "store/trade_store.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "core/business_date.h"
+#include "core/check.h"
+#include "core/identifiers.h"
+#include "store/pg_array.h"
+
+namespace tc::store {
+namespace {
+
+using clearing::PositionChange;
+
+Sha256Digest DigestFromHex(const std::string& hex) {
+  TC_CHECK(hex.size() == 64) << "stored digest has " << hex.size() << " hex digits";
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  Sha256Digest digest;
+  for (size_t i = 0; i < digest.size(); ++i) {
+    digest[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  }
+  return digest;
+}
+
+absl::CivilDay DayFrom(const pqxx::field& field) {
+  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate(field.name(), field.c_str());
+  TC_CHECK(day.ok()) << day.status().message();
+  return *day;
+}
+
+// Timestamps are stored with PostgreSQL's microsecond precision; the payload hash keeps
+// the submitted nanoseconds, so idempotency does not depend on it.
+std::string TimestampText(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", time, absl::UTCTimeZone());
+}
+
+void CopyTrades(pqxx::transaction_base& tx, const std::vector<clearing::NewTradeRow>& rows,
+                const std::string& business_date, const std::string& submitted_by) {
+  if (rows.empty()) return;
+  pqxx::stream_to copy(
+      tx, "trades",
+      std::vector<std::string>{"trade_id", "instrument_id", "price_micros", "quantity",
+                               "buyer_account_id", "seller_account_id", "buyer_effect",
+                               "seller_effect", "trade_date", "executed_at", "trade_type",
+                               "business_date", "payload_sha256", "submitted_by"});
+  // pqxx escapes each field for COPY; the bytea goes in as its "\x..." hex text form.
+  for (const clearing::NewTradeRow& row : rows) {
+    const clearing::Trade& t = row.trade;
+    copy << std::make_tuple(
+        t.trade_id, t.instrument_id, t.price_micros, t.quantity, t.buyer_account_id,
+        t.seller_account_id, std::string(1, static_cast<char>(t.buyer_effect)),
+        std::string(1, static_cast<char>(t.seller_effect)), FormatBusinessDate(t.trade_date),
+        TimestampText(t.executed_at), std::string(1, static_cast<char>(t.trade_type)),
+        business_date, absl::StrCat("\\x", ToHex(row.payload_hash)), submitted_by);
+  }
+  copy.complete();
+}
+
+void InsertCancellations(pqxx::transaction_base& tx,
+                         const std::vector<clearing::CancellationRow>& rows,
+                         const std::string& business_date, const std::string& submitted_by) {
+  for (const clearing::CancellationRow& row : rows) {
+    tx.exec_params(
+        "INSERT INTO trade_cancellations (trade_id, kind, replaced_by, reason, payload_sha256,"
+        " business_date, submitted_by)"
+        " VALUES ($1, $2, nullif($3, ''), $4, decode($5, 'hex'), $6::date, $7)",
+        row.trade_id, row.is_correction ? "CORRECTION" : "CANCEL", row.replaced_by, row.reason,
+        ToHex(row.payload_hash), business_date, submitted_by);
+  }
+}
+
+// House (netted) and customer (gross) positions take different arithmetic, so they go in
+// two statements: houses first, then customers, each in key order, which keeps the lock
+// order the same for every transaction.
+absl::Status UpsertPositions(pqxx::transaction_base& tx,
+                             const std::vector<PositionChange>& changes) {
+  std::vector<std::string> net_accounts, net_instruments, gross_accounts, gross_instruments;
+  std::vector<int64_t> net_deltas, long_deltas, short_deltas;
+  for (const PositionChange& c : changes) {
+    if (c.netted) {
+      net_accounts.push_back(c.account_id);
+      net_instruments.push_back(c.instrument_id);
+      net_deltas.push_back(c.NetDelta());
+    } else {
+      gross_accounts.push_back(c.account_id);
+      gross_instruments.push_back(c.instrument_id);
+      long_deltas.push_back(c.long_delta);
+      short_deltas.push_back(c.short_delta);
+    }
+  }
+  if (!net_accounts.empty()) {
+    tx.exec_params(
+        "INSERT INTO positions AS p (account_id, instrument_id, long_quantity, short_quantity)"
+        " SELECT a, i, greatest(d, 0), greatest(-d, 0)"
+        " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(a, i, d)"
+        " ON CONFLICT (account_id, instrument_id) DO UPDATE SET"
+        "  long_quantity = greatest(p.long_quantity - p.short_quantity"
+        "                           + excluded.long_quantity - excluded.short_quantity, 0),"
+        "  short_quantity = greatest(p.short_quantity - p.long_quantity"
+        "                            + excluded.short_quantity - excluded.long_quantity, 0),"
+        "  updated_at = now()",
+        TextArray(net_accounts), TextArray(net_instruments), BigintArray(net_deltas));
+  }
+  if (gross_accounts.empty()) return absl::OkStatus();
+  // A gross side may not go below zero: that is closing more than is open. Find the
+  // offender first so that the error can name it; the CHECK constraints stay as the
+  // last line of defence.
+  pqxx::result negative = tx.exec_params(
+      "SELECT u.a, u.i, coalesce(p.long_quantity, 0) + u.l, coalesce(p.short_quantity, 0) + u.s"
+      " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(a, i, l, s)"
+      " LEFT JOIN positions p ON p.account_id = u.a AND p.instrument_id = u.i"
+      " WHERE coalesce(p.long_quantity, 0) + u.l < 0 OR coalesce(p.short_quantity, 0) + u.s < 0"
+      " LIMIT 1",
+      TextArray(gross_accounts), TextArray(gross_instruments), BigintArray(long_deltas),
+      BigintArray(short_deltas));
+  if (!negative.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "account '", negative[0][0].c_str(), "' would hold long ", negative[0][2].c_str(),
+        " / short ", negative[0][3].c_str(), " in '", negative[0][1].c_str(),
+        "': a CLOSE (or a cancel) cannot take a gross position below zero"));
+  }
+  tx.exec_params(
+      "INSERT INTO positions AS p (account_id, instrument_id, long_quantity, short_quantity)"
+      " SELECT a, i, l, s FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])"
+      "  AS u(a, i, l, s)"
+      " ON CONFLICT (account_id, instrument_id) DO UPDATE SET"
+      "  long_quantity = p.long_quantity + excluded.long_quantity,"
+      "  short_quantity = p.short_quantity + excluded.short_quantity, updated_at = now()",
+      TextArray(gross_accounts), TextArray(gross_instruments), BigintArray(long_deltas),
+      BigintArray(short_deltas));
+  return absl::OkStatus();
+}
+
+// The read-back half of the open-interest invariant (the write half is the zero-sum
+// check in clearing::AggregateChanges).
+void CheckOpenInterest(pqxx::transaction_base& tx, const std::vector<PositionChange>& changes) {
+  std::set<std::string> instruments;
+  for (const PositionChange& c : changes) instruments.insert(c.instrument_id);
+  if (instruments.empty()) return;
+  pqxx::result unbalanced = tx.exec_params(
+      "SELECT instrument_id, sum(long_quantity), sum(short_quantity) FROM positions"
+      " WHERE instrument_id = ANY($1::text[]) GROUP BY instrument_id"
+      " HAVING sum(long_quantity) <> sum(short_quantity)",
+      TextArray(std::vector<std::string>(instruments.begin(), instruments.end())));
+  TC_CHECK(unbalanced.empty()) << "open interest out of balance for " << unbalanced[0][0].c_str()
+                               << ": long " << unbalanced[0][1].c_str() << " short "
+                               << unbalanced[0][2].c_str();
+}
+
+}  // namespace
+
+clearing::StoredTrades LoadTrades(pqxx::transaction_base& tx,
+                                  const std::vector<std::string>& keys) {
+  std::vector<std::string> valid;
+  valid.reserve(keys.size());
+  for (const std::string& key : keys) {
+    if (ValidateIdentifier("key", key).ok()) valid.push_back(key);
+  }
+  clearing::StoredTrades stored;
+  if (valid.empty()) return stored;
+  pqxx::result rows = tx.exec_params(
+      "SELECT t.trade_id, t.instrument_id, t.price_micros, t.quantity, t.buyer_account_id,"
+      " t.seller_account_id, t.buyer_effect, t.seller_effect, t.trade_date,"
+      " (extract(epoch FROM t.executed_at) * 1000000)::bigint, t.trade_type, t.business_date,"
+      " encode(t.payload_sha256, 'hex'), c.kind, coalesce(c.replaced_by, ''),"
+      " encode(c.payload_sha256, 'hex')"
+      " FROM trades t LEFT JOIN trade_cancellations c USING (trade_id)"
+      " WHERE t.trade_id = ANY($1::text[])",
+      TextArray(valid));
+  for (const pqxx::row& r : rows) {
+    clearing::StoredTrade s;
+    clearing::Trade& t = s.trade;
+    t.trade_id = r[0].as<std::string>();
+    t.instrument_id = r[1].as<std::string>();
+    t.price_micros = r[2].as<int64_t>();
+    t.quantity = r[3].as<int64_t>();
+    t.buyer_account_id = r[4].as<std::string>();
+    t.seller_account_id = r[5].as<std::string>();
+    t.buyer_effect = static_cast<clearing::PositionEffect>(r[6].c_str()[0]);
+    t.seller_effect = static_cast<clearing::PositionEffect>(r[7].c_str()[0]);
+    t.trade_date = DayFrom(r[8]);
+    t.executed_at = absl::FromUnixMicros(r[9].as<int64_t>());
+    t.trade_type = static_cast<clearing::TradeType>(r[10].c_str()[0]);
+    s.business_date = DayFrom(r[11]);
+    s.payload_hash = DigestFromHex(r[12].as<std::string>());
+    if (!r[13].is_null()) {
+      s.cancellation = clearing::StoredCancellation{r[13].as<std::string>() == "CORRECTION",
+                                                    r[14].as<std::string>(),
+                                                    DigestFromHex(r[15].as<std::string>())};
+    }
+    stored.emplace(t.trade_id, std::move(s));
+  }
+  return stored;
+}
+
+absl::Status WritePlan(pqxx::transaction_base& tx, const clearing::BatchPlan& plan,
+                       absl::CivilDay business_date, const std::string& submitted_by) {
+  const std::string day = FormatBusinessDate(business_date);
+  // Trades first: cancellations of same-batch trades reference them.
+  CopyTrades(tx, plan.new_trades, day, submitted_by);
+  InsertCancellations(tx, plan.cancellations, day, submitted_by);
+  if (absl::Status status = UpsertPositions(tx, plan.position_changes); !status.ok()) {
+    return status;
+  }
+  CheckOpenInterest(tx, plan.position_changes);
+  return absl::OkStatus();
+}
+
+FeedState LockOrCreateFeed(pqxx::transaction_base& tx, const std::string& feed_id,
+                           const std::string& principal_id) {
+  tx.exec_params(
+      "INSERT INTO feeds (feed_id, principal_id, last_sequence) VALUES ($1, $2, 0)"
+      " ON CONFLICT (feed_id) DO NOTHING",
+      feed_id, principal_id);
+  pqxx::row r = tx.exec_params1(
+      "SELECT principal_id, last_sequence FROM feeds WHERE feed_id = $1 FOR UPDATE", feed_id);
+  return FeedState{r[0].as<std::string>(), r[1].as<int64_t>()};
+}
+
+std::optional<FeedState> ReadFeed(pqxx::transaction_base& tx, const std::string& feed_id) {
+  pqxx::result r =
+      tx.exec_params("SELECT principal_id, last_sequence FROM feeds WHERE feed_id = $1", feed_id);
+  if (r.empty()) return std::nullopt;
+  return FeedState{r[0][0].as<std::string>(), r[0][1].as<int64_t>()};
+}
+
+void SaveFeed(pqxx::transaction_base& tx, const std::string& feed_id,
+              const std::string& principal_id, int64_t last_sequence) {
+  tx.exec_params(
+      "INSERT INTO feeds (feed_id, principal_id, last_sequence) VALUES ($1, $2, $3)"
+      " ON CONFLICT (feed_id) DO UPDATE SET last_sequence = excluded.last_sequence,"
+      " updated_at = now()",
+      feed_id, principal_id, last_sequence);
+}
+
+}  // namespace tc::store

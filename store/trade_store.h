@@ -1,0 +1,48 @@
+// PostgreSQL access for trade capture: reads what is stored under a batch's keys, and
+// writes a clearing::BatchPlan (trades by COPY, cancellations, position changes, the
+// feed's sequence number) inside the caller's transaction. After writing it reads open
+// interest back for the instruments touched: long must equal short.
+//
+//   StoredTrades stored = LoadTrades(tx, KeysToLookUp(events));
+//   BatchPlan plan = PlanBatch(events, snapshot, stored);
+//   TC_RETURN_IF_ERROR(WritePlan(tx, plan, business_date, principal_id));
+#ifndef TOKENCLEAR_STORE_TRADE_STORE_H_
+#define TOKENCLEAR_STORE_TRADE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "clearing/batch_plan.h"
+
+namespace tc::store {
+
+// Keys that are not well-formed identifiers are skipped: they cannot be stored.
+clearing::StoredTrades LoadTrades(pqxx::transaction_base& tx, const std::vector<std::string>& keys);
+
+// Writes the plan. Returns FAILED_PRECONDITION naming the account and instrument when a
+// gross position would go negative (closing more than is open), in which case the
+// caller rolls back; aborts if open interest reads back out of balance.
+absl::Status WritePlan(pqxx::transaction_base& tx, const clearing::BatchPlan& plan,
+                       absl::CivilDay business_date, const std::string& submitted_by);
+
+struct FeedState {
+  std::string principal_id;
+  int64_t last_sequence = 0;
+};
+
+// The feed's row (created at sequence 0 for `principal_id` if new), locked for the rest
+// of the transaction so that one feed is applied by one stream at a time.
+FeedState LockOrCreateFeed(pqxx::transaction_base& tx, const std::string& feed_id,
+                           const std::string& principal_id);
+std::optional<FeedState> ReadFeed(pqxx::transaction_base& tx, const std::string& feed_id);
+void SaveFeed(pqxx::transaction_base& tx, const std::string& feed_id,
+              const std::string& principal_id, int64_t last_sequence);
+
+}  // namespace tc::store
+
+#endif  // TOKENCLEAR_STORE_TRADE_STORE_H_
