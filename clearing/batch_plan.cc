@@ -171,7 +171,8 @@ class Planner {
          {&original.trade.buyer_account_id, &original.trade.seller_account_id}) {
       if (snapshot_.FindAccount(*account) == nullptr) {
         return MakeRejection(absl::StatusCode::kUnavailable, field,
-                             "reference data is being reloaded; retry");
+                             absl::StrCat(field, " '", original.trade.trade_id,
+                                          "': reference data is being reloaded; retry"));
       }
     }
     return std::nullopt;

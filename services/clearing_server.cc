@@ -1,0 +1,112 @@
+#include "services/clearing_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "core/sha256.h"
+#include "services/auth.h"
+#include "services/position_service.h"
+#include "services/reference_cache.h"
+#include "services/reference_data_service.h"
+#include "services/trade_capture_service.h"
+#include "store/migrations.h"
+#include "store/pg_pool.h"
+#include "store/reference_store.h"
+
+namespace tc::services {
+namespace {
+
+constexpr const char* kServiceNames[] = {"tokenclear.v1.TradeCaptureService",
+                                         "tokenclear.v1.ReferenceDataService",
+                                         "tokenclear.v1.PositionService"};
+
+absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const std::string& token) {
+  return pool.Transact({.deadline = absl::Now() + absl::Seconds(10)}, [&](pqxx::work& tx) {
+    store::UpsertPrincipal(tx, {"bootstrap-admin", store::Role::kAdmin, ""}, Sha256(token));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace
+
+struct ClearingServer::Parts {
+  std::unique_ptr<store::PgPool> pool;
+  std::unique_ptr<ReferenceCache> cache;
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<TradeIngestor> ingestor;
+  std::unique_ptr<TradeCaptureServiceImpl> trade_capture;
+  std::unique_ptr<ReferenceDataServiceImpl> reference_data;
+  std::unique_ptr<PositionServiceImpl> positions;
+  std::unique_ptr<grpc::Server> server;
+};
+
+ClearingServer::ClearingServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+ClearingServer::~ClearingServer() { Shutdown(absl::ZeroDuration()); }
+
+absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
+    const ServerOptions& options) {
+  absl::StatusOr<int> applied = store::ApplyMigrations(options.pg_url, store::EmbeddedMigrations());
+  if (!applied.ok()) return applied.status();
+  auto parts = std::make_unique<Parts>();
+  absl::StatusOr<std::unique_ptr<store::PgPool>> pool =
+      store::PgPool::Create(options.pg_url, options.db_connections);
+  if (!pool.ok()) return pool.status();
+  parts->pool = std::move(*pool);
+  if (!options.bootstrap_admin_token.empty()) {
+    if (absl::Status s = EnsureBootstrapAdmin(*parts->pool, options.bootstrap_admin_token);
+        !s.ok()) {
+      return s;
+    }
+  }
+  parts->cache = std::make_unique<ReferenceCache>(*parts->pool);
+  parts->auth = std::make_unique<Authenticator>(*parts->cache);
+  parts->ingestor =
+      std::make_unique<TradeIngestor>(*parts->pool, *parts->cache, options.ingest_limits);
+  parts->trade_capture = std::make_unique<TradeCaptureServiceImpl>(*parts->auth, *parts->ingestor);
+  parts->reference_data =
+      std::make_unique<ReferenceDataServiceImpl>(*parts->pool, *parts->cache, *parts->auth);
+  parts->positions =
+      std::make_unique<PositionServiceImpl>(*parts->pool, *parts->cache, *parts->auth);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  // The sync server runs a thread per active call; each call holds at most one database
+  // connection at a time, so threads beyond a few times the pool only queue.
+  grpc::ResourceQuota quota("tokenclear");
+  quota.SetMaxThreads(std::max(16, options.db_connections * 4));
+  builder.SetResourceQuota(quota);
+  builder.RegisterService(parts->trade_capture.get());
+  builder.RegisterService(parts->reference_data.get());
+  builder.RegisterService(parts->positions.get());
+  parts->server = builder.BuildAndStart();
+  if (parts->server == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
+  }
+  grpc::HealthCheckServiceInterface* health = parts->server->GetHealthCheckService();
+  health->SetServingStatus(true);
+  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  std::unique_ptr<ClearingServer> server(new ClearingServer(std::move(parts)));
+  server->port_ = port;
+  return server;
+}
+
+void ClearingServer::Shutdown(absl::Duration drain) {
+  if (stopped_) return;
+  stopped_ = true;
+  // NOT_SERVING first, so that health-checking clients stop sending new work.
+  parts_->server->GetHealthCheckService()->SetServingStatus(false);
+  parts_->trade_capture->BeginShutdown();
+  parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  parts_->server->Wait();
+}
+
+void ClearingServer::Wait() { parts_->server->Wait(); }
+
+}  // namespace tc::services

@@ -1,0 +1,74 @@
+// tokenclear_server: the clearing house's gRPC server.
+//
+//   tokenclear_server --listen=127.0.0.1:50051 --pg_url=postgresql://...
+// Configuration comes from flags, or from the environment variables named in --help.
+// SIGTERM or SIGINT stops it gracefully.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "services/clearing_server.h"
+
+namespace {
+
+std::string FromEnv(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+}  // namespace
+
+ABSL_FLAG(std::string, listen, FromEnv("TOKENCLEAR_LISTEN", "127.0.0.1:50051"),
+          "address:port to serve gRPC on (env TOKENCLEAR_LISTEN)");
+ABSL_FLAG(std::string, pg_url, FromEnv("TOKENCLEAR_PG_URL", ""),
+          "PostgreSQL connection string (env TOKENCLEAR_PG_URL)");
+ABSL_FLAG(int, db_connections, 8, "database connections in the pool");
+ABSL_FLAG(int, max_batch_events, 10'000, "most trade events in one batch or stream message");
+ABSL_FLAG(int, max_message_mb, 64, "largest gRPC message accepted, MiB");
+ABSL_FLAG(int, drain_seconds, 10, "how long in-flight calls may take to finish on shutdown");
+ABSL_FLAG(std::string, bootstrap_admin_token, FromEnv("TOKENCLEAR_ADMIN_TOKEN", ""),
+          "ensure an ADMIN principal with this token (env TOKENCLEAR_ADMIN_TOKEN)");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("tokenclear clearing-house gRPC server");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_pg_url).empty()) {
+    std::fprintf(stderr, "tokenclear_server: --pg_url or TOKENCLEAR_PG_URL is required\n");
+    return 2;
+  }
+  // Block the stop signals before any thread starts, so that only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  tc::services::ServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.pg_url = absl::GetFlag(FLAGS_pg_url);
+  options.db_connections = absl::GetFlag(FLAGS_db_connections);
+  options.ingest_limits.max_events = absl::GetFlag(FLAGS_max_batch_events);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
+  options.bootstrap_admin_token = absl::GetFlag(FLAGS_bootstrap_admin_token);
+  absl::StatusOr<std::unique_ptr<tc::services::ClearingServer>> server =
+      tc::services::ClearingServer::Start(options);
+  if (!server.ok()) {
+    std::fprintf(stderr, "tokenclear_server: %s\n", server.status().ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "tokenclear_server: serving on port %d\n", (*server)->port());
+  std::fflush(stderr);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "tokenclear_server: signal %d, draining for up to %d s\n", signal_number,
+               absl::GetFlag(FLAGS_drain_seconds));
+  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  std::fprintf(stderr, "tokenclear_server: stopped\n");
+  return 0;
+}

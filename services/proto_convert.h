@@ -1,0 +1,48 @@
+// Conversions between the public protobuf API and the domain types. Trade events coming
+// in are untrusted: anything the domain cannot represent (an unset oneof, a malformed
+// date, an unknown enum value, a missing timestamp) becomes a Rejection naming the field
+// path as the caller sent it, e.g. "events[3].trade.trade_date".
+//
+//   std::variant<clearing::TradeEvent, clearing::Rejection> event =
+//       FromProto(request.events(i), absl::StrCat("events[", i, "]"));
+#ifndef TOKENCLEAR_SERVICES_PROTO_CONVERT_H_
+#define TOKENCLEAR_SERVICES_PROTO_CONVERT_H_
+
+#include <string>
+#include <variant>
+
+#include "absl/strings/string_view.h"
+#include "clearing/batch_plan.h"
+#include "clearing/reference_data.h"
+#include "clearing/trade_event.h"
+#include "store/position_store.h"
+#include "store/reference_store.h"
+#include "tokenclear/v1/positions.pb.h"
+#include "tokenclear/v1/reference_data.pb.h"
+#include "tokenclear/v1/trade_capture.pb.h"
+
+namespace tc::services {
+
+namespace pb = ::tokenclear::v1;
+
+std::variant<clearing::TradeEvent, clearing::Rejection> FromProto(const pb::TradeEvent& event,
+                                                                  absl::string_view path);
+
+pb::TradeResult ToProto(const clearing::EventResult& result, absl::string_view path);
+pb::TradeResult RejectedResult(const std::string& key, const clearing::Rejection& rejection);
+
+// Reference data: admin input (unset enums become a Rejection) and list output.
+std::variant<clearing::Product, clearing::Rejection> FromProto(const pb::Product& product);
+std::variant<clearing::Member, clearing::Rejection> FromProto(const pb::Member& member);
+std::variant<clearing::Account, clearing::Rejection> FromProto(const pb::Account& account);
+std::variant<clearing::Instrument, clearing::Rejection> FromProto(const pb::Instrument& i);
+pb::Product ToProto(const clearing::Product& product);
+pb::Instrument ToProto(const clearing::Instrument& instrument);
+pb::Member ToProto(const clearing::Member& member);
+pb::Account ToProto(const clearing::Account& account);
+pb::Position ToProto(const store::PositionRow& row);
+pb::ClearedLeg ToProto(const store::LegRow& row);
+
+}  // namespace tc::services
+
+#endif  // TOKENCLEAR_SERVICES_PROTO_CONVERT_H_

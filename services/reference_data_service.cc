@@ -1,0 +1,340 @@
+#include "services/reference_data_service.h"
+
+#include <algorithm>
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "clearing/contract_calendar.h"
+#include "clearing/reference_validation.h"
+#include "core/business_date.h"
+#include "core/identifiers.h"
+#include "core/sha256.h"
+#include "services/grpc_status.h"
+#include "services/proto_convert.h"
+#include "services/trade_capture_service.h"
+
+namespace tc::services {
+namespace {
+
+using store::Role;
+
+constexpr absl::Duration kAdminTime = absl::Seconds(30);
+constexpr size_t kMinTokenLength = 16;
+
+absl::Status ToStatus(const clearing::Rejection& rejection) {
+  return absl::Status(rejection.code, rejection.message);
+}
+
+// Converts admin input, turning a conversion Rejection into a status.
+template <typename Domain, typename Proto>
+absl::StatusOr<Domain> Convert(const Proto& input) {
+  auto converted = FromProto(input);
+  if (auto* rejection = std::get_if<clearing::Rejection>(&converted)) return ToStatus(*rejection);
+  return std::get<Domain>(std::move(converted));
+}
+
+// The values of `map` that `keep` accepts, ordered by `field` (deterministic listings).
+template <typename Map, typename Keep, typename Field>
+auto SortedBy(const Map& map, Keep keep, Field field) {
+  using Value = typename Map::mapped_type;
+  std::vector<const Value*> values;
+  for (const auto& [key, value] : map) {
+    if (keep(value)) values.push_back(&value);
+  }
+  std::sort(values.begin(), values.end(),
+            [field](const Value* a, const Value* b) { return a->*field < b->*field; });
+  return values;
+}
+
+constexpr auto kAll = [](const auto&) { return true; };
+
+}  // namespace
+
+grpc::Status ReferenceDataServiceImpl::Mutate(
+    Context* context, const std::string& action, const std::string& target,
+    const std::function<absl::Status(pqxx::work&, const ReferenceState&)>& body) {
+  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kAdmin});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status status = pool_.Transact(
+      {.deadline = RequestDeadline(*context, kAdminTime)}, [&](pqxx::work& tx) -> absl::Status {
+        std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+        if (absl::Status s = body(tx, *state); !s.ok()) return s;
+        store::Audit(tx, caller->principal_id, action, target, {}, {});
+        return absl::OkStatus();
+      });
+  cache_.Invalidate();
+  return ToGrpcStatus(status);
+}
+
+grpc::Status ReferenceDataServiceImpl::Read(
+    Context* context,
+    const std::function<absl::Status(const Principal&, const ReferenceState&)>& body) {
+  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::shared_ptr<const ReferenceState>> state = cache_.Recent();
+  if (!state.ok()) return ToGrpcStatus(state.status());
+  return ToGrpcStatus(body(*caller, **state));
+}
+
+grpc::Status ReferenceDataServiceImpl::UpsertProduct(Context* context,
+                                                     const pb::UpsertProductRequest* request,
+                                                     pb::Product* response) {
+  absl::StatusOr<clearing::Product> product = Convert<clearing::Product>(request->product());
+  if (!product.ok()) return ToGrpcStatus(product.status());
+  if (auto r = clearing::ValidateProduct(*product, "product")) return ToGrpcStatus(ToStatus(*r));
+  *response = ToProto(*product);
+  return Mutate(context, "UpsertProduct", product->product_code,
+                [&](pqxx::work& tx, const ReferenceState&) {
+                  store::UpsertProduct(tx, *product);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status ReferenceDataServiceImpl::UpsertInstrument(Context* context,
+                                                        const pb::UpsertInstrumentRequest* request,
+                                                        pb::Instrument* response) {
+  absl::StatusOr<clearing::Instrument> instrument =
+      Convert<clearing::Instrument>(request->instrument());
+  if (!instrument.ok()) return ToGrpcStatus(instrument.status());
+  *response = ToProto(*instrument);
+  return Mutate(
+      context, "UpsertInstrument", instrument->instrument_id,
+      [&](pqxx::work& tx, const ReferenceState& state) {
+        if (auto r = clearing::ValidateInstrument(*instrument, state.snapshot, "instrument")) {
+          return ToStatus(*r);
+        }
+        store::UpsertInstrument(tx, *instrument);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ReferenceDataServiceImpl::ListContractMonths(
+    Context* context, const pb::ListContractMonthsRequest* request,
+    pb::ListContractMonthsResponse* response) {
+  return Mutate(
+      context, "ListContractMonths",
+      request->product_code().empty() ? "*" : request->product_code(),
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+        const clearing::ReferenceSnapshot& snapshot = state.snapshot;
+        if (!snapshot.open_business_date) {
+          return absl::FailedPreconditionError("no business date is open to list from");
+        }
+        if (!request->product_code().empty() &&
+            snapshot.FindProduct(request->product_code()) == nullptr) {
+          return absl::NotFoundError(
+              absl::StrCat("product_code '", request->product_code(), "' is not a known product"));
+        }
+        const clearing::BusinessCalendar calendar(state.holidays);
+        auto wanted = [&](const clearing::Product& p) {
+          return request->product_code().empty() || p.product_code == request->product_code();
+        };
+        for (const clearing::Product* product :
+             SortedBy(snapshot.products, wanted, &clearing::Product::product_code)) {
+          for (const clearing::Instrument& instrument :
+               clearing::ContractMonthsToList(*product, *snapshot.open_business_date, calendar)) {
+            if (snapshot.FindInstrument(instrument.instrument_id) != nullptr) continue;
+            store::UpsertInstrument(tx, instrument);
+            *response->add_listed() = ToProto(instrument);
+          }
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ReferenceDataServiceImpl::UpsertMember(Context* context,
+                                                    const pb::UpsertMemberRequest* request,
+                                                    pb::Member* response) {
+  absl::StatusOr<clearing::Member> member = Convert<clearing::Member>(request->member());
+  if (!member.ok()) return ToGrpcStatus(member.status());
+  if (auto r = clearing::ValidateMember(*member, "member")) return ToGrpcStatus(ToStatus(*r));
+  *response = ToProto(*member);
+  return Mutate(context, "UpsertMember", member->member_id,
+                [&](pqxx::work& tx, const ReferenceState&) {
+                  store::UpsertMember(tx, *member);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status ReferenceDataServiceImpl::UpsertAccount(Context* context,
+                                                     const pb::UpsertAccountRequest* request,
+                                                     pb::Account* response) {
+  absl::StatusOr<clearing::Account> account = Convert<clearing::Account>(request->account());
+  if (!account.ok()) return ToGrpcStatus(account.status());
+  *response = ToProto(*account);
+  return Mutate(context, "UpsertAccount", account->account_id,
+                [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+                  if (auto r = clearing::ValidateAccount(*account, state.snapshot, "account")) {
+                    return ToStatus(*r);
+                  }
+                  const clearing::Account* existing =
+                      state.snapshot.FindAccount(account->account_id);
+                  if (existing != nullptr && (existing->origin != account->origin ||
+                                              existing->member_id != account->member_id)) {
+                    return absl::FailedPreconditionError(
+                        absl::StrCat("account.origin: account '", account->account_id,
+                                     "' cannot change its origin or member"));
+                  }
+                  store::UpsertAccount(tx, *account);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status ReferenceDataServiceImpl::UpsertPrincipal(Context* context,
+                                                       const pb::UpsertPrincipalRequest* request,
+                                                       pb::Principal* response) {
+  const pb::Principal& in = request->principal();
+  if (absl::Status s = ValidateIdentifier("principal.principal_id", in.principal_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  std::optional<Role> role;
+  switch (in.role()) {
+    case pb::ROLE_ADMIN:
+      role = Role::kAdmin;
+      break;
+    case pb::ROLE_EXCHANGE:
+      role = Role::kExchange;
+      break;
+    case pb::ROLE_MEMBER:
+      role = Role::kMember;
+      break;
+    case pb::ROLE_TREASURY:
+      role = Role::kTreasury;
+      break;
+    case pb::ROLE_REGULATOR:
+      role = Role::kRegulator;
+      break;
+    default:
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          absl::StrCat("principal.role ", in.role(), " is not a role"));
+  }
+  if ((*role == Role::kMember) != !in.member_id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "principal.member_id is required for ROLE_MEMBER and only for it");
+  }
+  if (in.token().size() < kMinTokenLength) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("principal.token must be at least ", kMinTokenLength, " characters"));
+  }
+  *response = in;
+  response->clear_token();
+  const store::PrincipalRecord record{in.principal_id(), *role, in.member_id()};
+  return Mutate(
+      context, "UpsertPrincipal", in.principal_id(),
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+        if (!in.member_id().empty() && state.snapshot.FindMember(in.member_id()) == nullptr) {
+          return absl::NotFoundError(
+              absl::StrCat("principal.member_id '", in.member_id(), "' is not a known member"));
+        }
+        store::UpsertPrincipal(tx, record, Sha256(in.token()));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ReferenceDataServiceImpl::UpsertHoliday(Context* context,
+                                                     const pb::UpsertHolidayRequest* request,
+                                                     pb::Holiday* response) {
+  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("holiday.date", request->holiday().date());
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  if (request->holiday().name().empty() || request->holiday().name().size() > 200) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "holiday.name is required (at most 200 bytes)");
+  }
+  *response = request->holiday();
+  return Mutate(context, "UpsertHoliday", request->holiday().date(),
+                [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+                  if (state.snapshot.open_business_date == *day) {
+                    return absl::FailedPreconditionError(absl::StrCat(
+                        "holiday.date ", request->holiday().date(), " is the open business date"));
+                  }
+                  store::UpsertHoliday(tx, *day, request->holiday().name());
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status ReferenceDataServiceImpl::OpenFirstBusinessDate(
+    Context* context, const pb::OpenFirstBusinessDateRequest* request, pb::BusinessDate* response) {
+  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", request->business_date());
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  return Mutate(
+      context, "OpenFirstBusinessDate", request->business_date(),
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+        if (!clearing::BusinessCalendar(state.holidays).IsBusinessDay(*day)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("business_date ", request->business_date(), " is not a business day"));
+        }
+        response->set_business_date(FormatBusinessDate(store::OpenFirstBusinessDate(tx, *day)));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status ReferenceDataServiceImpl::ListProducts(Context* context,
+                                                    const pb::ListProductsRequest*,
+                                                    pb::ListProductsResponse* response) {
+  return Read(context, [&](const Principal&, const ReferenceState& state) {
+    for (const auto* p :
+         SortedBy(state.snapshot.products, kAll, &clearing::Product::product_code)) {
+      *response->add_products() = ToProto(*p);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferenceDataServiceImpl::ListInstruments(Context* context,
+                                                       const pb::ListInstrumentsRequest* request,
+                                                       pb::ListInstrumentsResponse* response) {
+  return Read(context, [&](const Principal&, const ReferenceState& state) {
+    auto wanted = [&](const clearing::Instrument& i) {
+      return request->product_code().empty() || i.product_code == request->product_code();
+    };
+    for (const auto* i :
+         SortedBy(state.snapshot.instruments, wanted, &clearing::Instrument::instrument_id)) {
+      *response->add_instruments() = ToProto(*i);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferenceDataServiceImpl::ListMembers(Context* context, const pb::ListMembersRequest*,
+                                                   pb::ListMembersResponse* response) {
+  return Read(context, [&](const Principal& caller, const ReferenceState& state) {
+    auto visible = [&](const clearing::Member& m) {
+      return caller.role != Role::kMember || m.member_id == caller.member_id;
+    };
+    for (const auto* m : SortedBy(state.snapshot.members, visible, &clearing::Member::member_id)) {
+      *response->add_members() = ToProto(*m);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferenceDataServiceImpl::ListAccounts(Context* context,
+                                                    const pb::ListAccountsRequest* request,
+                                                    pb::ListAccountsResponse* response) {
+  return Read(context, [&](const Principal& caller, const ReferenceState& state) -> absl::Status {
+    absl::StatusOr<std::string> member = VisibleMember(caller, request->member_id());
+    if (!member.ok()) return member.status();
+    auto visible = [&](const clearing::Account& a) {
+      return member->empty() || a.member_id == *member;
+    };
+    for (const auto* a :
+         SortedBy(state.snapshot.accounts, visible, &clearing::Account::account_id)) {
+      *response->add_accounts() = ToProto(*a);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReferenceDataServiceImpl::GetBusinessDate(Context* context,
+                                                       const pb::GetBusinessDateRequest*,
+                                                       pb::BusinessDate* response) {
+  return Read(context, [&](const Principal&, const ReferenceState& state) -> absl::Status {
+    if (!state.snapshot.open_business_date) {
+      return absl::FailedPreconditionError("no business date is open");
+    }
+    response->set_business_date(FormatBusinessDate(*state.snapshot.open_business_date));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace tc::services
