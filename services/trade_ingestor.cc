@@ -10,6 +10,7 @@
 #include "core/identifiers.h"
 #include "services/proto_convert.h"
 #include "store/reference_store.h"
+#include "store/savepoint.h"
 #include "store/trade_store.h"
 
 namespace tc::services {
@@ -42,15 +43,15 @@ std::vector<clearing::EventResult> ApplyOneByOne(pqxx::dbtransaction& tx,
   std::vector<clearing::EventResult> results;
   results.reserve(events.size());
   for (const clearing::TradeEvent& event : events) {
-    pqxx::subtransaction savepoint(tx, "event");
+    store::Savepoint savepoint(tx, "event");
     clearing::BatchPlan plan;
-    absl::Status status = PlanAndWrite(savepoint, {event}, state, caller, &plan);
+    absl::Status status = PlanAndWrite(savepoint.tx(), {event}, state, caller, &plan);
     if (status.ok()) {
-      savepoint.commit();
+      savepoint.Release();
       results.push_back(plan.results[0]);
       continue;
     }
-    savepoint.abort();
+    savepoint.RollBack();
     results.push_back(clearing::EventResult{
         std::string(clearing::IdempotencyKey(event)), clearing::Outcome::kRejected,
         clearing::Rejection{status.code(), "", std::string(status.message())}});
@@ -130,14 +131,14 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
         }
         std::vector<clearing::EventResult> results;
         {
-          pqxx::subtransaction batch(tx, "batch");
+          store::Savepoint batch(tx, "batch");
           clearing::BatchPlan plan;
-          absl::Status written = PlanAndWrite(batch, converted.events, *state, caller, &plan);
+          absl::Status written = PlanAndWrite(batch.tx(), converted.events, *state, caller, &plan);
           if (written.ok()) {
-            batch.commit();
+            batch.Release();
             results = std::move(plan.results);
           } else if (written.code() == absl::StatusCode::kFailedPrecondition) {
-            batch.abort();
+            batch.RollBack();
           } else {
             return written;
           }

@@ -71,9 +71,9 @@ void InsertCancellations(pqxx::transaction_base& tx,
   }
 }
 
-// House (netted) and customer (gross) positions take different arithmetic, so they go in
-// two statements: houses first, then customers, each in key order, which keeps the lock
-// order the same for every transaction.
+// House (netted) and customer (gross) positions take different arithmetic: houses first,
+// then customers, each in key order, which keeps the lock order the same for every
+// transaction.
 absl::Status UpsertPositions(pqxx::transaction_base& tx,
                              const std::vector<PositionChange>& changes) {
   std::vector<std::string> net_accounts, net_instruments, gross_accounts, gross_instruments;
@@ -104,17 +104,31 @@ absl::Status UpsertPositions(pqxx::transaction_base& tx,
         TextArray(net_accounts), TextArray(net_instruments), BigintArray(net_deltas));
   }
   if (gross_accounts.empty()) return absl::OkStatus();
-  // A gross side may not go below zero: that is closing more than is open. Find the
-  // offender first so that the error can name it; the CHECK constraints stay as the
-  // last line of defence.
+  // Gross deltas can be negative (a CLOSE, a cancel), and PostgreSQL checks CHECK
+  // constraints on an upsert's proposed row before it finds the conflict, so gross rows
+  // are made to exist first, then locked in key order, checked and updated.
+  const std::string accounts = TextArray(gross_accounts);
+  const std::string instruments = TextArray(gross_instruments);
+  const std::string longs = BigintArray(long_deltas);
+  const std::string shorts = BigintArray(short_deltas);
+  tx.exec_params(
+      "INSERT INTO positions (account_id, instrument_id, long_quantity, short_quantity)"
+      " SELECT a, i, 0, 0 FROM unnest($1::text[], $2::text[]) AS u(a, i)"
+      " ON CONFLICT (account_id, instrument_id) DO NOTHING",
+      accounts, instruments);
+  tx.exec_params(
+      "SELECT 1 FROM positions p JOIN unnest($1::text[], $2::text[]) AS u(a, i)"
+      "  ON p.account_id = u.a AND p.instrument_id = u.i"
+      " ORDER BY p.account_id, p.instrument_id FOR UPDATE OF p",
+      accounts, instruments);
+  // Closing more than is open is the caller's error: name it (the CHECK constraints
+  // stay as the last line of defence).
   pqxx::result negative = tx.exec_params(
-      "SELECT u.a, u.i, coalesce(p.long_quantity, 0) + u.l, coalesce(p.short_quantity, 0) + u.s"
+      "SELECT u.a, u.i, p.long_quantity + u.l, p.short_quantity + u.s"
       " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(a, i, l, s)"
-      " LEFT JOIN positions p ON p.account_id = u.a AND p.instrument_id = u.i"
-      " WHERE coalesce(p.long_quantity, 0) + u.l < 0 OR coalesce(p.short_quantity, 0) + u.s < 0"
-      " LIMIT 1",
-      TextArray(gross_accounts), TextArray(gross_instruments), BigintArray(long_deltas),
-      BigintArray(short_deltas));
+      " JOIN positions p ON p.account_id = u.a AND p.instrument_id = u.i"
+      " WHERE p.long_quantity + u.l < 0 OR p.short_quantity + u.s < 0 LIMIT 1",
+      accounts, instruments, longs, shorts);
   if (!negative.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "account '", negative[0][0].c_str(), "' would hold long ", negative[0][2].c_str(),
@@ -122,14 +136,11 @@ absl::Status UpsertPositions(pqxx::transaction_base& tx,
         "': a CLOSE (or a cancel) cannot take a gross position below zero"));
   }
   tx.exec_params(
-      "INSERT INTO positions AS p (account_id, instrument_id, long_quantity, short_quantity)"
-      " SELECT a, i, l, s FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])"
-      "  AS u(a, i, l, s)"
-      " ON CONFLICT (account_id, instrument_id) DO UPDATE SET"
-      "  long_quantity = p.long_quantity + excluded.long_quantity,"
-      "  short_quantity = p.short_quantity + excluded.short_quantity, updated_at = now()",
-      TextArray(gross_accounts), TextArray(gross_instruments), BigintArray(long_deltas),
-      BigintArray(short_deltas));
+      "UPDATE positions p SET long_quantity = p.long_quantity + u.l,"
+      " short_quantity = p.short_quantity + u.s, updated_at = now()"
+      " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(a, i, l, s)"
+      " WHERE p.account_id = u.a AND p.instrument_id = u.i",
+      accounts, instruments, longs, shorts);
   return absl::OkStatus();
 }
 
