@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/sha256.h"
 #include "services/auth.h"
+#include "services/inflight_calls.h"
 #include "services/position_service.h"
 #include "services/reference_cache.h"
 #include "services/reference_data_service.h"
@@ -31,6 +32,7 @@ absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const std::string& token)
 }  // namespace
 
 struct ClearingServer::Parts {
+  InflightCalls inflight;
   std::unique_ptr<store::PgPool> pool;
   std::unique_ptr<ReferenceCache> cache;
   std::unique_ptr<Authenticator> auth;
@@ -82,6 +84,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   grpc::ResourceQuota quota("tokenclear");
   quota.SetMaxThreads(std::max(16, options.db_connections * 4));
   builder.SetResourceQuota(quota);
+  builder.experimental().SetInterceptorCreators(parts->inflight.InterceptorFactories());
   builder.RegisterService(parts->trade_capture.get());
   builder.RegisterService(parts->reference_data.get());
   builder.RegisterService(parts->positions.get());
@@ -94,6 +97,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   for (const char* name : kServiceNames) health->SetServingStatus(name, true);
   std::unique_ptr<ClearingServer> server(new ClearingServer(std::move(parts)));
   server->port_ = port;
+  server->health_grace_ = options.health_grace;
   return server;
 }
 
@@ -101,9 +105,14 @@ void ClearingServer::Shutdown(absl::Duration drain) {
   if (stopped_) return;
   stopped_ = true;
   // NOT_SERVING first, so that health-checking clients stop sending new work.
-  parts_->server->GetHealthCheckService()->SetServingStatus(false);
+  grpc::HealthCheckServiceInterface* health = parts_->server->GetHealthCheckService();
+  health->SetServingStatus(false);
   parts_->trade_capture->BeginShutdown();
-  parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  if (drain > absl::ZeroDuration()) absl::SleepFor(health_grace_);
+  // Our own count of the work under way; then refuse new calls and cancel what is left.
+  parts_->inflight.WaitUntilIdle(absl::Now() + drain);
+  health->Shutdown();
+  parts_->server->Shutdown(absl::ToChronoTime(absl::Now()));
   parts_->server->Wait();
 }
 

@@ -26,6 +26,9 @@ struct ServerOptions {
   int db_connections = 8;
   IngestLimits ingest_limits;
   int max_message_bytes = 64 << 20;
+  // On shutdown, health reports NOT_SERVING this long before new calls are refused, so
+  // that health-checking clients and load balancers move away first.
+  absl::Duration health_grace = absl::Seconds(1);
   // When set, an ADMIN principal "bootstrap-admin" with this token is ensured at start,
   // so a fresh system can be configured through the API.
   std::string bootstrap_admin_token;
@@ -37,7 +40,8 @@ class ClearingServer {
   ~ClearingServer();
 
   int port() const { return port_; }
-  // Graceful stop; in-flight calls get up to `drain` to finish. Idempotent.
+  // Graceful stop: NOT_SERVING, the health grace, then in-flight calls get up to `drain`
+  // to finish. Idempotent.
   void Shutdown(absl::Duration drain);
   void Wait();
 
@@ -46,6 +50,7 @@ class ClearingServer {
   explicit ClearingServer(std::unique_ptr<Parts> parts);
 
   std::unique_ptr<Parts> parts_;
+  absl::Duration health_grace_;
   int port_ = 0;
   bool stopped_ = false;
 };

@@ -31,6 +31,8 @@ ABSL_FLAG(int, db_connections, 8, "database connections in the pool");
 ABSL_FLAG(int, max_batch_events, 10'000, "most trade events in one batch or stream message");
 ABSL_FLAG(int, max_message_mb, 64, "largest gRPC message accepted, MiB");
 ABSL_FLAG(int, drain_seconds, 10, "how long in-flight calls may take to finish on shutdown");
+ABSL_FLAG(int, health_grace_ms, 1000,
+          "on shutdown, how long health reports NOT_SERVING before new calls are refused");
 ABSL_FLAG(std::string, bootstrap_admin_token, FromEnv("TOKENCLEAR_ADMIN_TOKEN", ""),
           "ensure an ADMIN principal with this token (env TOKENCLEAR_ADMIN_TOKEN)");
 
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   options.ingest_limits.max_events = absl::GetFlag(FLAGS_max_batch_events);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
   options.bootstrap_admin_token = absl::GetFlag(FLAGS_bootstrap_admin_token);
+  options.health_grace = absl::Milliseconds(absl::GetFlag(FLAGS_health_grace_ms));
   absl::StatusOr<std::unique_ptr<tc::services::ClearingServer>> server =
       tc::services::ClearingServer::Start(options);
   if (!server.ok()) {

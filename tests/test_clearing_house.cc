@@ -21,6 +21,7 @@ TestClearingHouse::TestClearingHouse(services::IngestLimits limits, int max_mess
   options.ingest_limits = limits;
   options.max_message_bytes = max_message_bytes;
   options.bootstrap_admin_token = kAdminToken;
+  options.health_grace = absl::ZeroDuration();
   absl::StatusOr<std::unique_ptr<services::ClearingServer>> server =
       services::ClearingServer::Start(options);
   if (!server.ok()) {
