@@ -3,7 +3,7 @@
 # with durable commits, the load generator (tradesim) on the same machine, and in the
 # same run the ceiling: a raw COPY of the very same rows into the same table.
 #
-#   bench/ingest_benchmark.sh                      # 1,000,000 trades, 4 feeds, batches of 2,000
+#   bench/ingest_benchmark.sh                      # 1,000,000 trades, 4 feeds, batches of 5,000
 #   TRADES=10000000 bench/ingest_benchmark.sh      # the memory-flatness run
 # Knobs (environment): TRADES, BATCH, FEEDS, MODE (stream|batch), TOKENCLEAR_PG_URL
 # (an existing server; default: the embedded "bench" cluster), BUILD_DIR.
@@ -13,7 +13,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$repo/build}
 trades=${TRADES:-1000000}
-batch=${BATCH:-2000}
+batch=${BATCH:-5000}
 feeds=${FEEDS:-4}
 mode=${MODE:-stream}
 port=${BENCH_PORT:-50091}
