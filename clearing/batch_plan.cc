@@ -1,5 +1,6 @@
 #include "clearing/batch_plan.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +50,13 @@ class Planner {
     plan.new_trades = std::move(new_trades_);
     plan.cancellations = std::move(cancellations_);
     plan.position_changes = AggregateChanges(changes_);
+    for (const PositionChange& change : changes_) {
+      plan.touched_positions.emplace_back(change.account_id, change.instrument_id);
+    }
+    std::sort(plan.touched_positions.begin(), plan.touched_positions.end());
+    plan.touched_positions.erase(
+        std::unique(plan.touched_positions.begin(), plan.touched_positions.end()),
+        plan.touched_positions.end());
     return plan;
   }
 

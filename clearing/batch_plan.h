@@ -67,6 +67,9 @@ struct BatchPlan {
   std::vector<NewTradeRow> new_trades;
   std::vector<CancellationRow> cancellations;
   std::vector<PositionChange> position_changes;  // aggregated, sorted, nets to zero
+  // Every (account, instrument) any event touches, sorted and unique, including those
+  // whose changes cancel out: the rows to lock before applying events one by one.
+  std::vector<std::pair<std::string, std::string>> touched_positions;
 
   int CountOutcome(Outcome outcome) const;
 };

@@ -111,6 +111,17 @@ TEST_F(BatchPlanTest, NewAndCancelInOneBatchNetToNothing) {
   EXPECT_TRUE(plan.position_changes.empty());
 }
 
+TEST_F(BatchPlanTest, TouchedPositionsIncludeChangesThatCancelOut) {
+  Trade customer = SampleTrade("T2");
+  customer.buyer_account_id = "CM01-C1";
+  BatchPlan plan = Plan({NewTrade{SampleTrade()}, CancelTrade{"T1", ""}, NewTrade{customer}});
+  using Key = std::pair<std::string, std::string>;
+  EXPECT_EQ(plan.touched_positions,
+            (std::vector<Key>{
+                {"CM01-C1", "TKF-202612"}, {"CM01-H", "TKF-202612"}, {"CM02-H", "TKF-202612"}}));
+  EXPECT_EQ(plan.position_changes.size(), 2u);  // CM01-H nets to zero and is dropped
+}
+
 TEST_F(BatchPlanTest, CancelOfAnUnknownTradeIsNotFound) {
   BatchPlan plan = Plan({CancelTrade{"NOPE", ""}});
   EXPECT_EQ(plan.results[0].rejection->code, absl::StatusCode::kNotFound);

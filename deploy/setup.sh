@@ -2,8 +2,9 @@
 # Installs the Debian 12 packages tokenclear needs (only when one is missing, so a
 # second run is quick) and builds the project into build/.
 #
-#   deploy/setup.sh            # install + release build
+#   deploy/setup.sh                        # install + build (RelWithDebInfo)
 #   TOKENCLEAR_WERROR=ON deploy/setup.sh   # warnings as errors (the test command sets it)
+#   TOKENCLEAR_BUILD_TYPE=Debug deploy/setup.sh
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -30,6 +31,10 @@ if ((${#missing[@]})); then
 fi
 
 build_dir=${TOKENCLEAR_BUILD_DIR:-$repo/build}
-cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=${TOKENCLEAR_BUILD_TYPE:-RelWithDebInfo} \
-  -DTOKENCLEAR_WERROR=${TOKENCLEAR_WERROR:-OFF} >/dev/null
+# Options are passed only when asked for, so that the run command after the test command
+# (or the other way round) does not change a cached flag and rebuild everything.
+options=()
+[[ -n "${TOKENCLEAR_BUILD_TYPE:-}" ]] && options+=("-DCMAKE_BUILD_TYPE=$TOKENCLEAR_BUILD_TYPE")
+[[ -n "${TOKENCLEAR_WERROR:-}" ]] && options+=("-DTOKENCLEAR_WERROR=$TOKENCLEAR_WERROR")
+cmake -S "$repo" -B "$build_dir" "${options[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"

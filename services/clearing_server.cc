@@ -7,6 +7,7 @@
 #include "core/sha256.h"
 #include "services/auth.h"
 #include "services/inflight_calls.h"
+#include "services/margin_service.h"
 #include "services/position_service.h"
 #include "services/reference_cache.h"
 #include "services/reference_data_service.h"
@@ -18,9 +19,9 @@
 namespace tc::services {
 namespace {
 
-constexpr const char* kServiceNames[] = {"tokenclear.v1.TradeCaptureService",
-                                         "tokenclear.v1.ReferenceDataService",
-                                         "tokenclear.v1.PositionService"};
+constexpr const char* kServiceNames[] = {
+    "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
+    "tokenclear.v1.PositionService", "tokenclear.v1.MarginService"};
 
 absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const std::string& token) {
   return pool.Transact({.deadline = absl::Now() + absl::Seconds(10)}, [&](pqxx::work& tx) {
@@ -40,6 +41,7 @@ struct ClearingServer::Parts {
   std::unique_ptr<TradeCaptureServiceImpl> trade_capture;
   std::unique_ptr<ReferenceDataServiceImpl> reference_data;
   std::unique_ptr<PositionServiceImpl> positions;
+  std::unique_ptr<MarginServiceImpl> margin;
   std::unique_ptr<grpc::Server> server;
 };
 
@@ -71,6 +73,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
       std::make_unique<ReferenceDataServiceImpl>(*parts->pool, *parts->cache, *parts->auth);
   parts->positions =
       std::make_unique<PositionServiceImpl>(*parts->pool, *parts->cache, *parts->auth);
+  parts->margin = std::make_unique<MarginServiceImpl>(*parts->pool, *parts->cache, *parts->auth);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -88,6 +91,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   builder.RegisterService(parts->trade_capture.get());
   builder.RegisterService(parts->reference_data.get());
   builder.RegisterService(parts->positions.get());
+  builder.RegisterService(parts->margin.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

@@ -52,14 +52,15 @@ constexpr auto kAll = [](const auto&) { return true; };
 
 grpc::Status ReferenceDataServiceImpl::Mutate(
     Context* context, const std::string& action, const std::string& target,
-    const std::function<absl::Status(pqxx::work&, const ReferenceState&)>& body) {
+    const std::function<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&)>& body) {
   absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kAdmin});
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status status = pool_.Transact(
       {.deadline = RequestDeadline(*context, kAdminTime)}, [&](pqxx::work& tx) -> absl::Status {
         std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-        if (absl::Status s = body(tx, *state); !s.ok()) return s;
-        store::Audit(tx, caller->principal_id, action, target, {}, {});
+        absl::StatusOr<bool> changed = body(tx, *state);
+        if (!changed.ok()) return changed.status();
+        if (*changed) store::Audit(tx, caller->principal_id, action, target, {}, {});
         return absl::OkStatus();
       });
   cache_.Invalidate();
@@ -84,9 +85,8 @@ grpc::Status ReferenceDataServiceImpl::UpsertProduct(Context* context,
   if (auto r = clearing::ValidateProduct(*product, "product")) return ToGrpcStatus(ToStatus(*r));
   *response = ToProto(*product);
   return Mutate(context, "UpsertProduct", product->product_code,
-                [&](pqxx::work& tx, const ReferenceState&) {
-                  store::UpsertProduct(tx, *product);
-                  return absl::OkStatus();
+                [&](pqxx::work& tx, const ReferenceState&) -> absl::StatusOr<bool> {
+                  return store::UpsertProduct(tx, *product);
                 });
 }
 
@@ -99,12 +99,11 @@ grpc::Status ReferenceDataServiceImpl::UpsertInstrument(Context* context,
   *response = ToProto(*instrument);
   return Mutate(
       context, "UpsertInstrument", instrument->instrument_id,
-      [&](pqxx::work& tx, const ReferenceState& state) {
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
         if (auto r = clearing::ValidateInstrument(*instrument, state.snapshot, "instrument")) {
           return ToStatus(*r);
         }
-        store::UpsertInstrument(tx, *instrument);
-        return absl::OkStatus();
+        return store::UpsertInstrument(tx, *instrument);
       });
 }
 
@@ -114,7 +113,7 @@ grpc::Status ReferenceDataServiceImpl::ListContractMonths(
   return Mutate(
       context, "ListContractMonths",
       request->product_code().empty() ? "*" : request->product_code(),
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
         const clearing::ReferenceSnapshot& snapshot = state.snapshot;
         if (!snapshot.open_business_date) {
           return absl::FailedPreconditionError("no business date is open to list from");
@@ -137,7 +136,7 @@ grpc::Status ReferenceDataServiceImpl::ListContractMonths(
             *response->add_listed() = ToProto(instrument);
           }
         }
-        return absl::OkStatus();
+        return response->listed_size() > 0;
       });
 }
 
@@ -149,9 +148,8 @@ grpc::Status ReferenceDataServiceImpl::UpsertMember(Context* context,
   if (auto r = clearing::ValidateMember(*member, "member")) return ToGrpcStatus(ToStatus(*r));
   *response = ToProto(*member);
   return Mutate(context, "UpsertMember", member->member_id,
-                [&](pqxx::work& tx, const ReferenceState&) {
-                  store::UpsertMember(tx, *member);
-                  return absl::OkStatus();
+                [&](pqxx::work& tx, const ReferenceState&) -> absl::StatusOr<bool> {
+                  return store::UpsertMember(tx, *member);
                 });
 }
 
@@ -162,7 +160,7 @@ grpc::Status ReferenceDataServiceImpl::UpsertAccount(Context* context,
   if (!account.ok()) return ToGrpcStatus(account.status());
   *response = ToProto(*account);
   return Mutate(context, "UpsertAccount", account->account_id,
-                [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+                [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
                   if (auto r = clearing::ValidateAccount(*account, state.snapshot, "account")) {
                     return ToStatus(*r);
                   }
@@ -174,8 +172,7 @@ grpc::Status ReferenceDataServiceImpl::UpsertAccount(Context* context,
                         absl::StrCat("account.origin: account '", account->account_id,
                                      "' cannot change its origin or member"));
                   }
-                  store::UpsertAccount(tx, *account);
-                  return absl::OkStatus();
+                  return store::UpsertAccount(tx, *account);
                 });
 }
 
@@ -221,13 +218,12 @@ grpc::Status ReferenceDataServiceImpl::UpsertPrincipal(Context* context,
   const store::PrincipalRecord record{in.principal_id(), *role, in.member_id()};
   return Mutate(
       context, "UpsertPrincipal", in.principal_id(),
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
         if (!in.member_id().empty() && state.snapshot.FindMember(in.member_id()) == nullptr) {
           return absl::NotFoundError(
               absl::StrCat("principal.member_id '", in.member_id(), "' is not a known member"));
         }
-        store::UpsertPrincipal(tx, record, Sha256(in.token()));
-        return absl::OkStatus();
+        return store::UpsertPrincipal(tx, record, Sha256(in.token()));
       });
 }
 
@@ -242,13 +238,12 @@ grpc::Status ReferenceDataServiceImpl::UpsertHoliday(Context* context,
   }
   *response = request->holiday();
   return Mutate(context, "UpsertHoliday", request->holiday().date(),
-                [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+                [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
                   if (state.snapshot.open_business_date == *day) {
                     return absl::FailedPreconditionError(absl::StrCat(
                         "holiday.date ", request->holiday().date(), " is the open business date"));
                   }
-                  store::UpsertHoliday(tx, *day, request->holiday().name());
-                  return absl::OkStatus();
+                  return store::UpsertHoliday(tx, *day, request->holiday().name());
                 });
 }
 
@@ -258,13 +253,18 @@ grpc::Status ReferenceDataServiceImpl::OpenFirstBusinessDate(
   if (!day.ok()) return ToGrpcStatus(day.status());
   return Mutate(
       context, "OpenFirstBusinessDate", request->business_date(),
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::Status {
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
         if (!clearing::BusinessCalendar(state.holidays).IsBusinessDay(*day)) {
           return absl::InvalidArgumentError(
               absl::StrCat("business_date ", request->business_date(), " is not a business day"));
         }
-        response->set_business_date(FormatBusinessDate(store::OpenFirstBusinessDate(tx, *day)));
-        return absl::OkStatus();
+        std::optional<store::OpenedDate> open = store::OpenFirstBusinessDate(tx, *day);
+        if (!open) {
+          return absl::FailedPreconditionError(
+              "business dates exist but none is open: the end-of-day roll opens the next one");
+        }
+        response->set_business_date(FormatBusinessDate(open->business_date));
+        return open->opened_now;
       });
 }
 

@@ -51,9 +51,11 @@ class ReferenceDataServiceImpl final : public tokenclear::v1::ReferenceDataServi
 
  private:
   // Runs an admin mutation: authorizes ADMIN, runs `body` with the current reference
-  // state in one transaction, audits it, and refreshes the cache after commit.
-  grpc::Status Mutate(Context* context, const std::string& action, const std::string& target,
-                      const std::function<absl::Status(pqxx::work&, const ReferenceState&)>& body);
+  // state in one transaction, audits it when `body` reports a change (an identical
+  // re-submission changes nothing, not even the audit log), refreshes the cache.
+  grpc::Status Mutate(
+      Context* context, const std::string& action, const std::string& target,
+      const std::function<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&)>& body);
 
   // Authenticates (any role may read reference data; `body` scopes what it returns)
   // and hands `body` a recent reference state.

@@ -59,8 +59,8 @@ grpc::Status TradeCaptureServiceImpl::StreamTrades(
                           "after the logon a feed sends only batches");
     }
     FeedPosition position{feed_id, message.batch().first_sequence()};
-    absl::StatusOr<IngestResult> result =
-        ingestor_.Ingest(*caller, message.batch().events(), &position, absl::Now() + kMaxBatchTime);
+    absl::StatusOr<IngestResult> result = ingestor_.Ingest(
+        *caller, message.batch().events(), &position, RequestDeadline(*context, kMaxBatchTime));
     if (!result.ok()) return ToGrpcStatus(result.status());
     pb::FeedReply ack;
     pb::FeedBatchAck* batch_ack = ack.mutable_batch_ack();

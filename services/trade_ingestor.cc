@@ -35,11 +35,14 @@ absl::Status PlanAndWrite(pqxx::transaction_base& tx,
 }
 
 // The slow path: each event in its own savepoint, so that one that cannot be applied is
-// rejected alone.
-std::vector<clearing::EventResult> ApplyOneByOne(pqxx::dbtransaction& tx,
-                                                 const std::vector<clearing::TradeEvent>& events,
-                                                 const ReferenceState& state,
-                                                 const Principal& caller) {
+// rejected alone. Every position the batch touches is locked first, in key order, as the
+// fast path does: events in their own order would otherwise lock rows in an order that
+// deadlocks against concurrent batches.
+std::vector<clearing::EventResult> ApplyOneByOne(
+    pqxx::dbtransaction& tx, const std::vector<clearing::TradeEvent>& events,
+    const std::vector<std::pair<std::string, std::string>>& touched_positions,
+    const ReferenceState& state, const Principal& caller) {
+  store::LockPositions(tx, touched_positions);
   std::vector<clearing::EventResult> results;
   results.reserve(events.size());
   for (const clearing::TradeEvent& event : events) {
@@ -130,9 +133,9 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
           store::SaveFeed(tx, feed->feed_id, caller.principal_id, out.last_sequence);
         }
         std::vector<clearing::EventResult> results;
+        clearing::BatchPlan plan;
         {
           store::Savepoint batch(tx, "batch");
-          clearing::BatchPlan plan;
           absl::Status written = PlanAndWrite(batch.tx(), converted.events, *state, caller, &plan);
           if (written.ok()) {
             batch.Release();
@@ -144,7 +147,7 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
           }
         }
         if (results.empty() && !converted.events.empty()) {
-          results = ApplyOneByOne(tx, converted.events, *state, caller);
+          results = ApplyOneByOne(tx, converted.events, plan.touched_positions, *state, caller);
         }
         TC_CHECK_EQ(results.size(), converted.events.size());
         for (size_t k = 0; k < results.size(); ++k) {

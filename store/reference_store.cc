@@ -134,88 +134,107 @@ std::vector<std::pair<std::string, PrincipalRecord>> LoadPrincipals(pqxx::transa
   return principals;
 }
 
-void UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& p) {
-  tx.exec_params(
-      "INSERT INTO products (product_code, name, index_code, contract_multiplier,"
-      " tick_size_micros, currency, listed_months, final_settlement_rule,"
-      " last_trading_offset_days, settlement_type, max_trade_quantity)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-      " ON CONFLICT (product_code) DO UPDATE SET name = excluded.name,"
-      " index_code = excluded.index_code, contract_multiplier = excluded.contract_multiplier,"
-      " tick_size_micros = excluded.tick_size_micros, currency = excluded.currency,"
-      " listed_months = excluded.listed_months,"
-      " final_settlement_rule = excluded.final_settlement_rule,"
-      " last_trading_offset_days = excluded.last_trading_offset_days,"
-      " settlement_type = excluded.settlement_type,"
-      " max_trade_quantity = excluded.max_trade_quantity",
-      p.product_code, p.name, p.index_code, p.contract_multiplier, p.tick_size_micros, p.currency,
-      p.listed_months,
-      p.final_settlement_rule == FinalSettlementRule::kThirdWednesday ? "THIRD_WEDNESDAY"
-                                                                      : "LAST_BUSINESS_DAY",
-      p.last_trading_offset_days, p.settlement_type, p.max_trade_quantity);
+bool UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& p) {
+  return tx.exec_params(
+               "INSERT INTO products (product_code, name, index_code, contract_multiplier,"
+               " tick_size_micros, currency, listed_months, final_settlement_rule,"
+               " last_trading_offset_days, settlement_type, max_trade_quantity)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+               " ON CONFLICT (product_code) DO UPDATE SET name = excluded.name,"
+               " index_code = excluded.index_code, contract_multiplier = "
+               "excluded.contract_multiplier,"
+               " tick_size_micros = excluded.tick_size_micros, currency = excluded.currency,"
+               " listed_months = excluded.listed_months,"
+               " final_settlement_rule = excluded.final_settlement_rule,"
+               " last_trading_offset_days = excluded.last_trading_offset_days,"
+               " settlement_type = excluded.settlement_type,"
+               " max_trade_quantity = excluded.max_trade_quantity"
+               " WHERE (products.*) IS DISTINCT FROM (excluded.*)",
+               p.product_code, p.name, p.index_code, p.contract_multiplier, p.tick_size_micros,
+               p.currency, p.listed_months,
+               p.final_settlement_rule == FinalSettlementRule::kThirdWednesday
+                   ? "THIRD_WEDNESDAY"
+                   : "LAST_BUSINESS_DAY",
+               p.last_trading_offset_days, p.settlement_type, p.max_trade_quantity)
+             .affected_rows() > 0;
 }
 
-void UpsertInstrument(pqxx::transaction_base& tx, const clearing::Instrument& i) {
-  tx.exec_params(
-      "INSERT INTO instruments (instrument_id, product_code, contract_month, last_trading_date,"
-      " final_settlement_date, status) VALUES ($1, $2, $3, $4::date, $5::date, $6)"
-      " ON CONFLICT (instrument_id) DO UPDATE SET last_trading_date = excluded.last_trading_date,"
-      " final_settlement_date = excluded.final_settlement_date, status = excluded.status",
-      i.instrument_id, i.product_code, i.contract_month, DayText(i.last_trading_date),
-      DayText(i.final_settlement_date),
-      i.status == InstrumentStatus::kActive ? "ACTIVE" : "EXPIRED");
+bool UpsertInstrument(pqxx::transaction_base& tx, const clearing::Instrument& i) {
+  return tx.exec_params(
+               "INSERT INTO instruments (instrument_id, product_code, contract_month, "
+               "last_trading_date,"
+               " final_settlement_date, status) VALUES ($1, $2, $3, $4::date, $5::date, $6)"
+               " ON CONFLICT (instrument_id) DO UPDATE SET last_trading_date = "
+               "excluded.last_trading_date,"
+               " final_settlement_date = excluded.final_settlement_date, status = excluded.status"
+               " WHERE (instruments.*) IS DISTINCT FROM (excluded.*)",
+               i.instrument_id, i.product_code, i.contract_month, DayText(i.last_trading_date),
+               DayText(i.final_settlement_date),
+               i.status == InstrumentStatus::kActive ? "ACTIVE" : "EXPIRED")
+             .affected_rows() > 0;
 }
 
-void UpsertMember(pqxx::transaction_base& tx, const clearing::Member& m) {
-  tx.exec_params(
-      "INSERT INTO members (member_id, name, lei, status) VALUES ($1, $2, $3, $4)"
-      " ON CONFLICT (member_id) DO UPDATE SET name = excluded.name, lei = excluded.lei,"
-      " status = excluded.status",
-      m.member_id, m.name, m.lei, m.status == MemberStatus::kActive ? "ACTIVE" : "SUSPENDED");
+bool UpsertMember(pqxx::transaction_base& tx, const clearing::Member& m) {
+  return tx.exec_params(
+               "INSERT INTO members (member_id, name, lei, status) VALUES ($1, $2, $3, $4)"
+               " ON CONFLICT (member_id) DO UPDATE SET name = excluded.name, lei = excluded.lei,"
+               " status = excluded.status WHERE (members.*) IS DISTINCT FROM (excluded.*)",
+               m.member_id, m.name, m.lei,
+               m.status == MemberStatus::kActive ? "ACTIVE" : "SUSPENDED")
+             .affected_rows() > 0;
 }
 
-void UpsertAccount(pqxx::transaction_base& tx, const clearing::Account& a) {
+bool UpsertAccount(pqxx::transaction_base& tx, const clearing::Account& a) {
   const char* account_class = a.account_class == AccountClass::kMember   ? "MEMBER"
                               : a.account_class == AccountClass::kHedger ? "HEDGER"
                                                                          : "SPECULATOR";
-  tx.exec_params(
-      "INSERT INTO accounts (account_id, member_id, origin, account_class, status, customer_name)"
-      " VALUES ($1, $2, $3, $4, $5, nullif($6, ''))"
-      " ON CONFLICT (account_id) DO UPDATE SET member_id = excluded.member_id,"
-      " origin = excluded.origin, account_class = excluded.account_class,"
-      " status = excluded.status, customer_name = excluded.customer_name",
-      a.account_id, a.member_id, a.origin == Origin::kHouse ? "HOUSE" : "CUSTOMER", account_class,
-      a.status == AccountStatus::kActive ? "ACTIVE" : "SUSPENDED", a.customer_name);
+  return tx.exec_params(
+               "INSERT INTO accounts (account_id, member_id, origin, account_class, status, "
+               "customer_name)"
+               " VALUES ($1, $2, $3, $4, $5, nullif($6, ''))"
+               " ON CONFLICT (account_id) DO UPDATE SET member_id = excluded.member_id,"
+               " origin = excluded.origin, account_class = excluded.account_class,"
+               " status = excluded.status, customer_name = excluded.customer_name"
+               " WHERE (accounts.*) IS DISTINCT FROM (excluded.*)",
+               a.account_id, a.member_id, a.origin == Origin::kHouse ? "HOUSE" : "CUSTOMER",
+               account_class, a.status == AccountStatus::kActive ? "ACTIVE" : "SUSPENDED",
+               a.customer_name)
+             .affected_rows() > 0;
 }
 
-void UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& p,
+bool UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& p,
                      const Sha256Digest& token_sha256) {
-  tx.exec_params(
-      "INSERT INTO principals (principal_id, role, member_id, token_sha256)"
-      " VALUES ($1, $2, nullif($3, ''), decode($4, 'hex'))"
-      " ON CONFLICT (principal_id) DO UPDATE SET role = excluded.role,"
-      " member_id = excluded.member_id, token_sha256 = excluded.token_sha256",
-      p.principal_id, std::string(RoleName(p.role)), p.member_id, ToHex(token_sha256));
+  return tx.exec_params(
+               "INSERT INTO principals (principal_id, role, member_id, token_sha256)"
+               " VALUES ($1, $2, nullif($3, ''), decode($4, 'hex'))"
+               " ON CONFLICT (principal_id) DO UPDATE SET role = excluded.role,"
+               " member_id = excluded.member_id, token_sha256 = excluded.token_sha256"
+               " WHERE (principals.*) IS DISTINCT FROM (excluded.*)",
+               p.principal_id, std::string(RoleName(p.role)), p.member_id, ToHex(token_sha256))
+             .affected_rows() > 0;
 }
 
-void UpsertHoliday(pqxx::transaction_base& tx, absl::CivilDay day, const std::string& name) {
-  tx.exec_params(
-      "INSERT INTO holidays (holiday, name) VALUES ($1::date, $2)"
-      " ON CONFLICT (holiday) DO UPDATE SET name = excluded.name",
-      DayText(day), name);
+bool UpsertHoliday(pqxx::transaction_base& tx, absl::CivilDay day, const std::string& name) {
+  return tx.exec_params(
+               "INSERT INTO holidays (holiday, name) VALUES ($1::date, $2)"
+               " ON CONFLICT (holiday) DO UPDATE SET name = excluded.name"
+               " WHERE (holidays.*) IS DISTINCT FROM (excluded.*)",
+               DayText(day), name)
+             .affected_rows() > 0;
 }
 
-absl::CivilDay OpenFirstBusinessDate(pqxx::transaction_base& tx, absl::CivilDay day) {
+std::optional<OpenedDate> OpenFirstBusinessDate(pqxx::transaction_base& tx, absl::CivilDay day) {
   // Serialise concurrent first opens; later dates are opened by the end-of-day roll.
   tx.exec0("LOCK TABLE business_days IN SHARE ROW EXCLUSIVE MODE");
   pqxx::result any = tx.exec("SELECT 1 FROM business_days LIMIT 1");
   if (any.empty()) {
     tx.exec_params("INSERT INTO business_days (business_date, status) VALUES ($1::date, 'OPEN')",
                    DayText(day));
-    return day;
+    return OpenedDate{day, true};
   }
   pqxx::result open = tx.exec("SELECT business_date FROM business_days WHERE status = 'OPEN'");
-  return open.empty() ? day : DayFrom(open[0][0]);
+  if (open.empty()) return std::nullopt;
+  return OpenedDate{DayFrom(open[0][0]), false};
 }
 
 void Audit(pqxx::transaction_base& tx, const std::string& principal_id, const std::string& action,

@@ -36,16 +36,24 @@ absl::flat_hash_set<absl::CivilDay> LoadHolidays(pqxx::transaction_base& tx);
 // Token digest (hex) -> principal.
 std::vector<std::pair<std::string, PrincipalRecord>> LoadPrincipals(pqxx::transaction_base& tx);
 
-void UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& product);
-void UpsertInstrument(pqxx::transaction_base& tx, const clearing::Instrument& instrument);
-void UpsertMember(pqxx::transaction_base& tx, const clearing::Member& member);
-void UpsertAccount(pqxx::transaction_base& tx, const clearing::Account& account);
-void UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& principal,
+// Upserts return whether a row was inserted or changed: writing identical data is a no-op
+// (and so is not audited), which keeps re-seeding idempotent down to the audit log.
+bool UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& product);
+bool UpsertInstrument(pqxx::transaction_base& tx, const clearing::Instrument& instrument);
+bool UpsertMember(pqxx::transaction_base& tx, const clearing::Member& member);
+bool UpsertAccount(pqxx::transaction_base& tx, const clearing::Account& account);
+bool UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& principal,
                      const Sha256Digest& token_sha256);
-void UpsertHoliday(pqxx::transaction_base& tx, absl::CivilDay day, const std::string& name);
+bool UpsertHoliday(pqxx::transaction_base& tx, absl::CivilDay day, const std::string& name);
 
-// Opens `day` when no business date was ever opened; returns the open date either way.
-absl::CivilDay OpenFirstBusinessDate(pqxx::transaction_base& tx, absl::CivilDay day);
+struct OpenedDate {
+  absl::CivilDay business_date;
+  bool opened_now = false;
+};
+
+// Opens `day` when no business date was ever opened; otherwise returns the open date,
+// or nullopt when dates exist but none is open (between a close and the next open).
+std::optional<OpenedDate> OpenFirstBusinessDate(pqxx::transaction_base& tx, absl::CivilDay day);
 
 // Appends to the audit log: who did what to which object.
 void Audit(pqxx::transaction_base& tx, const std::string& principal_id, const std::string& action,

@@ -71,11 +71,27 @@ void InsertCancellations(pqxx::transaction_base& tx,
   }
 }
 
-// House (netted) and customer (gross) positions take different arithmetic: houses first,
-// then customers, each in key order, which keeps the lock order the same for every
-// transaction.
-absl::Status UpsertPositions(pqxx::transaction_base& tx,
-                             const std::vector<PositionChange>& changes) {
+// Positions start at zero; every transaction locks the rows it will change in one order,
+// (account, instrument), before changing any, so concurrent batches cannot deadlock.
+// `accounts` and `instruments` are parallel array literals in that order.
+void EnsureAndLock(pqxx::transaction_base& tx, const std::string& accounts,
+                   const std::string& instruments) {
+  tx.exec_params(
+      "INSERT INTO positions (account_id, instrument_id, long_quantity, short_quantity)"
+      " SELECT a, i, 0, 0 FROM unnest($1::text[], $2::text[]) AS u(a, i)"
+      " ON CONFLICT (account_id, instrument_id) DO NOTHING",
+      accounts, instruments);
+  tx.exec_params(
+      "SELECT 1 FROM positions p JOIN unnest($1::text[], $2::text[]) AS u(a, i)"
+      "  ON p.account_id = u.a AND p.instrument_id = u.i"
+      " ORDER BY p.account_id, p.instrument_id FOR UPDATE OF p",
+      accounts, instruments);
+}
+
+// Applies the aggregated changes to positions that LockPositions has made exist and
+// locked. House (netted) and customer (gross) rows take different arithmetic.
+absl::Status ApplyPositionChanges(pqxx::transaction_base& tx,
+                                  const std::vector<PositionChange>& changes) {
   std::vector<std::string> net_accounts, net_instruments, gross_accounts, gross_instruments;
   std::vector<int64_t> net_deltas, long_deltas, short_deltas;
   for (const PositionChange& c : changes) {
@@ -91,36 +107,21 @@ absl::Status UpsertPositions(pqxx::transaction_base& tx,
     }
   }
   if (!net_accounts.empty()) {
+    // Both right-hand sides see the old row: new net = long - short + d.
     tx.exec_params(
-        "INSERT INTO positions AS p (account_id, instrument_id, long_quantity, short_quantity)"
-        " SELECT a, i, greatest(d, 0), greatest(-d, 0)"
+        "UPDATE positions p SET"
+        " long_quantity = greatest(p.long_quantity - p.short_quantity + u.d, 0),"
+        " short_quantity = greatest(p.short_quantity - p.long_quantity - u.d, 0),"
+        " updated_at = now()"
         " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(a, i, d)"
-        " ON CONFLICT (account_id, instrument_id) DO UPDATE SET"
-        "  long_quantity = greatest(p.long_quantity - p.short_quantity"
-        "                           + excluded.long_quantity - excluded.short_quantity, 0),"
-        "  short_quantity = greatest(p.short_quantity - p.long_quantity"
-        "                            + excluded.short_quantity - excluded.long_quantity, 0),"
-        "  updated_at = now()",
+        " WHERE p.account_id = u.a AND p.instrument_id = u.i",
         TextArray(net_accounts), TextArray(net_instruments), BigintArray(net_deltas));
   }
   if (gross_accounts.empty()) return absl::OkStatus();
-  // Gross deltas can be negative (a CLOSE, a cancel), and PostgreSQL checks CHECK
-  // constraints on an upsert's proposed row before it finds the conflict, so gross rows
-  // are made to exist first, then locked in key order, checked and updated.
   const std::string accounts = TextArray(gross_accounts);
   const std::string instruments = TextArray(gross_instruments);
   const std::string longs = BigintArray(long_deltas);
   const std::string shorts = BigintArray(short_deltas);
-  tx.exec_params(
-      "INSERT INTO positions (account_id, instrument_id, long_quantity, short_quantity)"
-      " SELECT a, i, 0, 0 FROM unnest($1::text[], $2::text[]) AS u(a, i)"
-      " ON CONFLICT (account_id, instrument_id) DO NOTHING",
-      accounts, instruments);
-  tx.exec_params(
-      "SELECT 1 FROM positions p JOIN unnest($1::text[], $2::text[]) AS u(a, i)"
-      "  ON p.account_id = u.a AND p.instrument_id = u.i"
-      " ORDER BY p.account_id, p.instrument_id FOR UPDATE OF p",
-      accounts, instruments);
   // Closing more than is open is the caller's error: name it (the CHECK constraints
   // stay as the last line of defence).
   pqxx::result negative = tx.exec_params(
@@ -212,7 +213,8 @@ absl::Status WritePlan(pqxx::transaction_base& tx, const clearing::BatchPlan& pl
   // Trades first: cancellations of same-batch trades reference them.
   CopyTrades(tx, plan.new_trades, day, submitted_by);
   InsertCancellations(tx, plan.cancellations, day, submitted_by);
-  if (absl::Status status = UpsertPositions(tx, plan.position_changes); !status.ok()) {
+  LockPositions(tx, plan.touched_positions);
+  if (absl::Status status = ApplyPositionChanges(tx, plan.position_changes); !status.ok()) {
     return status;
   }
   CheckOpenInterest(tx, plan.position_changes);
@@ -228,6 +230,17 @@ FeedState LockOrCreateFeed(pqxx::transaction_base& tx, const std::string& feed_i
   pqxx::row r = tx.exec_params1(
       "SELECT principal_id, last_sequence FROM feeds WHERE feed_id = $1 FOR UPDATE", feed_id);
   return FeedState{r[0].as<std::string>(), r[1].as<int64_t>()};
+}
+
+void LockPositions(pqxx::transaction_base& tx,
+                   const std::vector<std::pair<std::string, std::string>>& sorted_keys) {
+  if (sorted_keys.empty()) return;
+  std::vector<std::string> accounts, instruments;
+  for (const auto& [account, instrument] : sorted_keys) {
+    accounts.push_back(account);
+    instruments.push_back(instrument);
+  }
+  EnsureAndLock(tx, TextArray(accounts), TextArray(instruments));
 }
 
 std::optional<FeedState> ReadFeed(pqxx::transaction_base& tx, const std::string& feed_id) {

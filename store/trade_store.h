@@ -24,11 +24,18 @@ namespace tc::store {
 // Keys that are not well-formed identifiers are skipped: they cannot be stored.
 clearing::StoredTrades LoadTrades(pqxx::transaction_base& tx, const std::vector<std::string>& keys);
 
-// Writes the plan. Returns FAILED_PRECONDITION naming the account and instrument when a
-// gross position would go negative (closing more than is open), in which case the
-// caller rolls back; aborts if open interest reads back out of balance.
+// Writes the plan: trades, cancellations, then positions, locked in key order first.
+// Returns FAILED_PRECONDITION naming the account and instrument when a gross position
+// would go negative (closing more than is open), in which case the caller rolls back;
+// aborts if open interest reads back out of balance.
 absl::Status WritePlan(pqxx::transaction_base& tx, const clearing::BatchPlan& plan,
                        absl::CivilDay business_date, const std::string& submitted_by);
+
+// Makes the positions exist (at zero when new) and locks them, in key order, for the
+// rest of the transaction. Applying events one by one afterwards then takes no further
+// row locks, so it cannot deadlock with batches that lock in the same order.
+void LockPositions(pqxx::transaction_base& tx,
+                   const std::vector<std::pair<std::string, std::string>>& sorted_keys);
 
 struct FeedState {
   std::string principal_id;

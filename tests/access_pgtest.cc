@@ -123,5 +123,32 @@ TEST_F(AccessTest, EveryMutationIsAudited) {
   EXPECT_EQ(batch[1].as<std::string>(), "2");
 }
 
+TEST_F(AccessTest, AnIdenticalResubmissionChangesNothingNotEvenTheAuditLog) {
+  auto audited = [&] {
+    pqxx::connection connection(house_.database_url());
+    pqxx::work tx(connection);
+    return tx.exec1("SELECT count(*) FROM audit_log WHERE action = 'UpsertAccount'")[0].as<int>();
+  };
+  auto upsert = [&](const std::string& customer_name) {
+    pb::UpsertAccountRequest request;
+    pb::Account* a = request.mutable_account();
+    a->set_account_id("CM01-C1");
+    a->set_member_id("CM01");
+    a->set_origin(pb::ORIGIN_CUSTOMER);
+    a->set_account_class(pb::ACCOUNT_CLASS_SPECULATOR);
+    a->set_status(pb::ACCOUNT_STATUS_ACTIVE);
+    a->set_customer_name(customer_name);
+    pb::Account response;
+    grpc::ClientContext context;
+    TestClearingHouse::Authorize(context, kAdminToken);
+    return house_.ReferenceData()->UpsertAccount(&context, request, &response);
+  };
+  const int before = audited();
+  ASSERT_TRUE(upsert("Customer of CM01-C1").ok());  // exactly what the fixture seeded
+  EXPECT_EQ(audited(), before);
+  ASSERT_TRUE(upsert("Renamed customer").ok());
+  EXPECT_EQ(audited(), before + 1);
+}
+
 }  // namespace
 }  // namespace tc::testing

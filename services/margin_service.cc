@@ -1,0 +1,623 @@
+#include "services/margin_service.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <map>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/business_date.h"
+#include "core/check.h"
+#include "core/identifiers.h"
+#include "core/status_macros.h"
+#include "margin/calibration.h"
+#include "margin/margin_calculator.h"
+#include "margin/position.h"
+#include "services/grpc_status.h"
+#include "services/trade_capture_service.h"
+#include "store/position_store.h"
+
+namespace tc::services {
+namespace {
+
+using store::Role;
+
+constexpr absl::Duration kReadTime = absl::Seconds(30);
+constexpr absl::Duration kBatchTime = absl::Seconds(120);
+constexpr int kMaxIndexValues = 100'000;
+constexpr int kMaxWhatIfPositions = 10'000;
+
+const char* OriginName(clearing::Origin origin) {
+  return origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER";
+}
+
+pb::Origin OriginFromName(const std::string& name) {
+  return name == "HOUSE" ? pb::ORIGIN_HOUSE : pb::ORIGIN_CUSTOMER;
+}
+
+pb::ParameterSetStatus StatusFromName(const std::string& name) {
+  if (name == "DRAFT") return pb::PARAMETER_SET_STATUS_DRAFT;
+  if (name == "APPROVED") return pb::PARAMETER_SET_STATUS_APPROVED;
+  return pb::PARAMETER_SET_STATUS_SUPERSEDED;
+}
+
+absl::StatusOr<absl::CivilDay> OpenDate(const ReferenceState& state) {
+  if (!state.snapshot.open_business_date) {
+    return absl::FailedPreconditionError("no business date is open");
+  }
+  return *state.snapshot.open_business_date;
+}
+
+absl::StatusOr<store::ParameterSetRow> ApprovedSet(pqxx::work& tx, const std::string& date) {
+  std::optional<store::ParameterSetRow> row = store::FindApprovedParameterSet(tx, date);
+  if (!row) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no approved risk parameter set for business date ", date));
+  }
+  return *std::move(row);
+}
+
+// The stored message, with the row's (authoritative) status and approver.
+absl::StatusOr<pb::RiskParameterSet> ParseSet(const store::ParameterSetRow& row) {
+  pb::RiskParameterSet set;
+  if (!set.ParseFromString(row.parameters)) {
+    return absl::DataLossError(absl::StrCat("parameter set ", row.version, " does not parse"));
+  }
+  set.set_status(StatusFromName(row.status));
+  set.set_approved_by(row.approved_by);
+  return set;
+}
+
+pb::RiskParameterSet Summary(const store::ParameterSetRow& row) {
+  pb::RiskParameterSet set;
+  set.set_version(row.version);
+  set.set_business_date(row.business_date);
+  set.set_status(StatusFromName(row.status));
+  set.set_created_by(row.created_by);
+  set.set_approved_by(row.approved_by);
+  return set;
+}
+
+// Net quantity per instrument (customer accounts hold long and short gross).
+std::vector<margin::Position> NetPositions(const std::vector<store::PositionRow>& rows) {
+  std::vector<margin::Position> book;
+  for (const store::PositionRow& row : rows) {
+    if (row.long_quantity != row.short_quantity) {
+      book.push_back({row.instrument_id, row.long_quantity - row.short_quantity});
+    }
+  }
+  return book;
+}
+
+// Positions the house holds must be in the set: a missing contract is a calibration gap.
+absl::StatusOr<margin::MarginBreakdown> Compute(const margin::CompiledParameters& params,
+                                                const std::vector<margin::Position>& book,
+                                                margin::AccountClass account_class) {
+  for (const margin::Position& p : book) {
+    if (!params.contract_index_by_id.contains(p.contract_id)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "parameter set ", params.version_id, " has no contract for instrument ", p.contract_id));
+    }
+  }
+  margin::MarginCalculator calculator(params);
+  return calculator.ComputeBreakdown(absl::MakeConstSpan(book), account_class);
+}
+
+absl::Status CheckInstrument(const margin::CompiledParameters& params, absl::string_view field,
+                             const std::string& instrument_id) {
+  if (params.contract_index_by_id.contains(instrument_id)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, " '", instrument_id, "' is not a contract of parameter set ", params.version_id));
+}
+
+absl::Status CheckQuantity(absl::string_view field, int64_t quantity, bool positive_only) {
+  const bool ok = quantity != 0 && (!positive_only || quantity > 0) &&
+                  quantity <= margin::kMaxAbsQuantity && quantity >= -margin::kMaxAbsQuantity;
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, " ", quantity, " must be ",
+                   positive_only ? "in 1.." : "non-zero, |q| <= ", margin::kMaxAbsQuantity));
+}
+
+absl::StatusOr<std::vector<store::IndexValueRow>> ValidIndexValues(
+    const pb::LoadIndexValuesRequest& request) {
+  if (request.values().empty() || request.values_size() > kMaxIndexValues) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("values: ", request.values_size(), " given, expected 1..", kMaxIndexValues));
+  }
+  std::vector<store::IndexValueRow> rows;
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < request.values_size(); ++i) {
+    const pb::IndexValue& v = request.values(i);
+    const std::string path = absl::StrCat("values[", i, "]");
+    TC_RETURN_IF_ERROR(ValidateIdentifier(absl::StrCat(path, ".index_code"), v.index_code()));
+    TC_RETURN_IF_ERROR(
+        ParseBusinessDate(absl::StrCat(path, ".business_date"), v.business_date()).status());
+    if (v.value_micros() <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ".value_micros ", v.value_micros(), " is not positive"));
+    }
+    if (!seen.insert(absl::StrCat(v.index_code(), "/", v.business_date())).second) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": index ", v.index_code(), " on ",
+                                                     v.business_date(), " is given twice"));
+    }
+    rows.push_back({v.index_code(), v.business_date(), v.value_micros()});
+  }
+  return rows;
+}
+
+// Active contracts of every product still trading on `day`, products in code order.
+std::vector<margin::CalibrationProduct> CalibrationProducts(const clearing::ReferenceSnapshot& s,
+                                                            absl::CivilDay day) {
+  std::map<std::string, margin::CalibrationProduct> products;
+  for (const auto& [id, instrument] : s.instruments) {
+    const clearing::Product* product = s.FindProduct(instrument.product_code);
+    if (instrument.status != clearing::InstrumentStatus::kActive ||
+        instrument.last_trading_date < day || product == nullptr) {
+      continue;
+    }
+    margin::CalibrationProduct& p = products[product->product_code];
+    p.product_code = product->product_code;
+    p.index_code = product->index_code;
+    p.currency = product->currency;
+    p.contract_multiplier = product->contract_multiplier;
+    int period = 0;
+    TC_CHECK(absl::SimpleAtoi(instrument.contract_month, &period)) << id;  // CCYYMM by schema
+    p.contracts.push_back({id, period});
+  }
+  std::vector<margin::CalibrationProduct> out;
+  for (auto& [code, product] : products) {
+    std::sort(product.contracts.begin(), product.contracts.end(),
+              [](const auto& a, const auto& b) { return a.contract_id < b.contract_id; });
+    out.push_back(std::move(product));
+  }
+  return out;
+}
+
+// Bad stored data is the system's state, not the caller's argument.
+absl::Status AsPrecondition(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
+  return absl::FailedPreconditionError(status.message());
+}
+
+absl::StatusOr<std::string> BreakdownJson(const margin::MarginBreakdown& breakdown) {
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(ToProto(breakdown), &json).ok()) {
+    return absl::InternalError("margin breakdown does not convert to JSON");
+  }
+  return json;
+}
+
+// Everything one cycle stores, built from all positions.
+struct CycleRows {
+  std::vector<store::MarginRequirementRow> accounts;
+  std::vector<store::OriginRequirementRow> origins;
+};
+
+struct HouseBook {
+  std::map<std::string, int64_t> net_by_instrument;
+  int64_t account_count = 0;
+};
+
+absl::StatusOr<CycleRows> ComputeCycle(const margin::CompiledParameters& params,
+                                       const clearing::ReferenceSnapshot& snapshot,
+                                       const std::string& date,
+                                       const std::vector<store::PositionRow>& positions) {
+  std::map<std::string, std::vector<store::PositionRow>> by_account;
+  for (const store::PositionRow& row : positions) by_account[row.account_id].push_back(row);
+  CycleRows out;
+  std::map<std::string, HouseBook> house;
+  std::map<std::string, store::OriginRequirementRow> customer;
+  for (const auto& [account_id, rows] : by_account) {
+    const clearing::Account* account = snapshot.FindAccount(account_id);
+    if (account == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("positions of unknown account ", account_id));
+    }
+    const std::vector<margin::Position> book = NetPositions(rows);
+    TC_ASSIGN_OR_RETURN(margin::MarginBreakdown b,
+                        Compute(params, book, ToMarginClass(account->account_class)));
+    TC_ASSIGN_OR_RETURN(std::string json, BreakdownJson(b));
+    out.accounts.push_back({date, account_id, account->member_id, OriginName(account->origin),
+                            b.totals.maintenance_micros, b.totals.initial_micros, params.version_id,
+                            std::move(json)});
+    if (account->origin == clearing::Origin::kHouse) {
+      HouseBook& h = house[account->member_id];
+      for (const margin::Position& p : book) h.net_by_instrument[p.contract_id] += p.quantity;
+      ++h.account_count;
+    } else {
+      store::OriginRequirementRow& c = customer[account->member_id];
+      c = {date,
+           account->member_id,
+           "CUSTOMER",
+           c.maintenance_micros + b.totals.maintenance_micros,
+           c.initial_micros + b.totals.initial_micros,
+           params.version_id,
+           c.account_count + 1};
+    }
+  }
+  for (const auto& [member_id, h] : house) {
+    std::vector<margin::Position> book;
+    for (const auto& [instrument, quantity] : h.net_by_instrument) {
+      if (quantity != 0) book.push_back({instrument, quantity});
+    }
+    TC_ASSIGN_OR_RETURN(margin::MarginBreakdown b,
+                        Compute(params, book, margin::AccountClass::kMember));
+    out.origins.push_back({date, member_id, "HOUSE", b.totals.maintenance_micros,
+                           b.totals.initial_micros, params.version_id, h.account_count});
+  }
+  for (auto& [member_id, row] : customer) out.origins.push_back(std::move(row));
+  return out;
+}
+
+}  // namespace
+
+struct MarginServiceImpl::AccountBook {
+  clearing::Account account;
+  std::shared_ptr<const margin::CompiledParameters> params;
+  std::vector<margin::Position> positions;
+};
+
+absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceImpl::Compiled(
+    const store::ParameterSetRow& row) {
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = compiled_.find(row.version);
+    if (it != compiled_.end()) return it->second;
+  }
+  TC_ASSIGN_OR_RETURN(pb::RiskParameterSet set, ParseSet(row));
+  TC_ASSIGN_OR_RETURN(margin::RiskParameters params, FromProto(set.parameters()));
+  absl::StatusOr<margin::CompiledParameters> compiled = margin::CompileParameters(params);
+  if (!compiled.ok()) return AsPrecondition(compiled.status());
+  auto shared = std::make_shared<const margin::CompiledParameters>(*std::move(compiled));
+  absl::MutexLock lock(&mutex_);
+  return compiled_.try_emplace(row.version, std::move(shared)).first->second;
+}
+
+absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceImpl::SetFor(
+    pqxx::work& tx, const ReferenceState& state, const std::string& version) {
+  if (!version.empty()) {
+    std::optional<store::ParameterSetRow> row = store::FindParameterSet(tx, version, false);
+    if (!row) {
+      return absl::NotFoundError(absl::StrCat("parameter_version '", version, "' does not exist"));
+    }
+    return Compiled(*row);
+  }
+  TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(state));
+  TC_ASSIGN_OR_RETURN(store::ParameterSetRow row, ApprovedSet(tx, FormatBusinessDate(open)));
+  return Compiled(row);
+}
+
+absl::StatusOr<MarginServiceImpl::AccountBook> MarginServiceImpl::LoadAccountBook(
+    pqxx::work& tx, const Principal& caller, const std::string& account_id) {
+  std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+  TC_RETURN_IF_ERROR(CheckAccountVisible(caller, *state, account_id));
+  const clearing::Account* account = state->snapshot.FindAccount(account_id);
+  if (account == nullptr) {
+    return absl::NotFoundError(absl::StrCat("account_id '", account_id, "' does not exist"));
+  }
+  TC_ASSIGN_OR_RETURN(auto params, SetFor(tx, *state, ""));
+  return AccountBook{*account, std::move(params),
+                     NetPositions(store::ListPositions(tx, {"", account_id, ""}))};
+}
+
+grpc::Status MarginServiceImpl::LoadIndexValues(Context* context,
+                                                const pb::LoadIndexValuesRequest* request,
+                                                pb::LoadIndexValuesResponse* response) {
+  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kTreasury, Role::kAdmin});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::vector<store::IndexValueRow>> rows = ValidIndexValues(*request);
+  if (!rows.ok()) return ToGrpcStatus(rows.status());
+  absl::flat_hash_set<std::string> codes;
+  for (const store::IndexValueRow& row : *rows) codes.insert(row.index_code);
+  std::vector<std::string> sorted_codes(codes.begin(), codes.end());
+  std::sort(sorted_codes.begin(), sorted_codes.end());
+  return ToGrpcStatus(
+      pool_.Transact({.deadline = RequestDeadline(*context, kBatchTime)}, [&](pqxx::work& tx) {
+        response->set_loaded(store::UpsertIndexValues(tx, *rows, caller->principal_id));
+        store::Audit(tx, caller->principal_id, "LoadIndexValues", absl::StrJoin(sorted_codes, ","),
+                     {"values"}, {absl::StrCat(rows->size())});
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
+                                                    const pb::CalibrateParametersRequest* request,
+                                                    pb::RiskParameterSet* response) {
+  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kTreasury});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", request->business_date());
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  const std::string date = FormatBusinessDate(*day);
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kBatchTime), .retry_unique_violation = true},
+      [&](pqxx::work& tx) -> absl::Status {
+        std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+        margin::CalibrationInput input{
+            .version_id = absl::StrCat(date, "-", store::CountParameterSets(tx, date) + 1),
+            .business_date = *day,
+            .products = CalibrationProducts(state->snapshot, *day)};
+        if (input.products.empty()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("no active contract trades on business_date ", date));
+        }
+        std::vector<std::string> index_codes;
+        for (const auto& p : input.products) index_codes.push_back(p.index_code);
+        input.histories = store::LoadIndexHistories(tx, index_codes, date);
+        absl::StatusOr<margin::CalibrationResult> result = margin::Calibrate(input);
+        if (!result.ok()) return AsPrecondition(result.status());
+        *response = pb::RiskParameterSet();
+        response->set_version(input.version_id);
+        response->set_business_date(date);
+        response->set_created_by(caller->principal_id);
+        *response->mutable_parameters() = ToProto(result->parameters);
+        for (const auto& s : result->products) *response->add_products() = ToProto(s);
+        for (const auto& s : result->pairs) *response->add_pairs() = ToProto(s);
+        store::InsertParameterSet(tx, {input.version_id, date, "DRAFT", caller->principal_id, "",
+                                       response->SerializeAsString()});
+        response->set_status(pb::PARAMETER_SET_STATUS_DRAFT);
+        store::Audit(tx, caller->principal_id, "CalibrateParameters", input.version_id,
+                     {"business_date"}, {date});
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
+                                                    const pb::ApproveParameterSetRequest* request,
+                                                    pb::RiskParameterSet* response) {
+  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kTreasury});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = ValidateIdentifier("version", request->version()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<store::ParameterSetRow> row =
+            store::FindParameterSet(tx, request->version(), /*for_update=*/true);
+        if (!row) {
+          return absl::NotFoundError(
+              absl::StrCat("version '", request->version(), "' does not exist"));
+        }
+        if (row->status != "DRAFT") {
+          return absl::FailedPreconditionError(
+              absl::StrCat("version '", row->version, "' is ", row->status, ", not DRAFT"));
+        }
+        if (row->created_by == caller->principal_id) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("version '", row->version, "' was created by '", row->created_by,
+                           "'; four eyes: another treasury principal must approve it"));
+        }
+        store::ApproveParameterSet(tx, *row, caller->principal_id);
+        row->status = "APPROVED";
+        row->approved_by = caller->principal_id;
+        TC_ASSIGN_OR_RETURN(*response, ParseSet(*row));
+        store::Audit(tx, caller->principal_id, "ApproveParameterSet", row->version,
+                     {"business_date"}, {row->business_date});
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::ListParameterSets(Context* context,
+                                                  const pb::ListParameterSetsRequest* request,
+                                                  pb::ListParameterSetsResponse* response) {
+  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!request->business_date().empty()) {
+    if (absl::Status s = ParseBusinessDate("business_date", request->business_date()).status();
+        !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+  }
+  return ToGrpcStatus(
+      pool_.Transact({.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) {
+        for (const store::ParameterSetRow& row :
+             store::ListParameterSets(tx, request->business_date())) {
+          *response->add_sets() = Summary(row);
+        }
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::GetParameterSet(Context* context,
+                                                const pb::GetParameterSetRequest* request,
+                                                pb::RiskParameterSet* response) {
+  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = ValidateIdentifier("version", request->version()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<store::ParameterSetRow> row =
+            store::FindParameterSet(tx, request->version(), false);
+        if (!row) {
+          return absl::NotFoundError(
+              absl::StrCat("version '", request->version(), "' does not exist"));
+        }
+        TC_ASSIGN_OR_RETURN(*response, ParseSet(*row));
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::GetAccountMargin(Context* context,
+                                                 const pb::GetAccountMarginRequest* request,
+                                                 pb::AccountMargin* response) {
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, {Role::kMember, Role::kTreasury, Role::kRegulator, Role::kAdmin});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = ValidateIdentifier("account_id", request->account_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(AccountBook book, LoadAccountBook(tx, *caller, request->account_id()));
+        TC_ASSIGN_OR_RETURN(
+            margin::MarginBreakdown b,
+            Compute(*book.params, book.positions, ToMarginClass(book.account.account_class)));
+        response->set_account_id(book.account.account_id);
+        response->set_member_id(book.account.member_id);
+        response->set_origin(book.account.origin == clearing::Origin::kHouse ? pb::ORIGIN_HOUSE
+                                                                             : pb::ORIGIN_CUSTOMER);
+        *response->mutable_breakdown() = ToProto(b);
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::WhatIfMargin(Context* context,
+                                             const pb::WhatIfMarginRequest* request,
+                                             pb::MarginBreakdown* response) {
+  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<margin::AccountClass> account_class =
+      ToMarginClass(request->account_class(), "account_class");
+  if (!account_class.ok()) return ToGrpcStatus(account_class.status());
+  if (!request->parameter_version().empty()) {
+    if (absl::Status s = ValidateIdentifier("parameter_version", request->parameter_version());
+        !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+  }
+  if (request->positions_size() > kMaxWhatIfPositions) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("positions: ", request->positions_size(), " given, at most ",
+                                     kMaxWhatIfPositions));
+  }
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(auto params,
+                            SetFor(tx, *cache_.Current(tx), request->parameter_version()));
+        std::vector<margin::Position> book;
+        for (int i = 0; i < request->positions_size(); ++i) {
+          const pb::MarginPosition& p = request->positions(i);
+          const std::string path = absl::StrCat("positions[", i, "]");
+          TC_RETURN_IF_ERROR(
+              CheckInstrument(*params, absl::StrCat(path, ".instrument_id"), p.instrument_id()));
+          TC_RETURN_IF_ERROR(CheckQuantity(absl::StrCat(path, ".quantity"), p.quantity(), false));
+          book.push_back({p.instrument_id(), p.quantity()});
+        }
+        TC_ASSIGN_OR_RETURN(margin::MarginBreakdown b, Compute(*params, book, *account_class));
+        *response = ToProto(b);
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::IncrementalMargin(Context* context,
+                                                  const pb::IncrementalMarginRequest* request,
+                                                  pb::IncrementalMarginResponse* response) {
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, {Role::kMember, Role::kTreasury, Role::kRegulator, Role::kAdmin});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = ValidateIdentifier("account_id", request->account_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (request->side() != pb::TRADE_SIDE_BUY && request->side() != pb::TRADE_SIDE_SELL) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("side ", request->side(), " must be BUY or SELL"));
+  }
+  if (absl::Status s = CheckQuantity("quantity", request->quantity(), true); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(AccountBook book, LoadAccountBook(tx, *caller, request->account_id()));
+        TC_RETURN_IF_ERROR(
+            CheckInstrument(*book.params, "instrument_id", request->instrument_id()));
+        const margin::AccountClass account_class = ToMarginClass(book.account.account_class);
+        TC_ASSIGN_OR_RETURN(margin::MarginBreakdown before,
+                            Compute(*book.params, book.positions, account_class));
+        const int64_t signed_quantity =
+            request->side() == pb::TRADE_SIDE_BUY ? request->quantity() : -request->quantity();
+        book.positions.push_back({request->instrument_id(), signed_quantity});
+        TC_ASSIGN_OR_RETURN(margin::MarginBreakdown after,
+                            Compute(*book.params, book.positions, account_class));
+        *response->mutable_before() = ToProto(before);
+        *response->mutable_after() = ToProto(after);
+        response->set_incremental_maintenance_micros(after.totals.maintenance_micros -
+                                                     before.totals.maintenance_micros);
+        response->set_incremental_initial_micros(after.totals.initial_micros -
+                                                 before.totals.initial_micros);
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::RunMarginCycle(Context* context,
+                                               const pb::RunMarginCycleRequest* request,
+                                               pb::RunMarginCycleResponse* response) {
+  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kTreasury});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", request->business_date());
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  const std::string date = FormatBusinessDate(*day);
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kBatchTime)}, [&](pqxx::work& tx) -> absl::Status {
+        std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+        TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(*state));
+        if (open != *day) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("business_date ", date, " is not the open business date ",
+                           FormatBusinessDate(open), ": the cycle margins current positions"));
+        }
+        TC_ASSIGN_OR_RETURN(store::ParameterSetRow set, ApprovedSet(tx, date));
+        TC_ASSIGN_OR_RETURN(auto params, Compiled(set));
+        TC_ASSIGN_OR_RETURN(CycleRows rows, ComputeCycle(*params, state->snapshot, date,
+                                                         store::ListPositions(tx, {})));
+        const int64_t changed =
+            store::ReplaceMarginRequirements(tx, date, rows.accounts, rows.origins);
+        response->set_parameter_version(set.version);
+        response->set_accounts(static_cast<int64_t>(rows.accounts.size()));
+        response->set_changed(changed);
+        store::Audit(tx, caller->principal_id, "RunMarginCycle", date,
+                     {"parameter_version", "accounts", "changed"},
+                     {set.version, absl::StrCat(rows.accounts.size()), absl::StrCat(changed)});
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::ListMarginRequirements(
+    Context* context, const pb::ListMarginRequirementsRequest* request,
+    pb::ListMarginRequirementsResponse* response) {
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, {Role::kMember, Role::kTreasury, Role::kRegulator, Role::kAdmin});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", request->business_date());
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  if (!request->member_id().empty()) {
+    if (absl::Status s = ValidateIdentifier("member_id", request->member_id()); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+  }
+  absl::StatusOr<std::string> member = VisibleMember(*caller, request->member_id());
+  if (!member.ok()) return ToGrpcStatus(member.status());
+  const std::string date = FormatBusinessDate(*day);
+  return ToGrpcStatus(
+      pool_.Transact({.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) {
+        for (const store::MarginRequirementRow& r :
+             store::ListMarginRequirements(tx, date, *member)) {
+          pb::MarginRequirement* out = response->add_accounts();
+          out->set_business_date(r.business_date);
+          out->set_account_id(r.account_id);
+          out->set_member_id(r.member_id);
+          out->set_origin(OriginFromName(r.origin));
+          out->set_maintenance_micros(r.maintenance_micros);
+          out->set_initial_micros(r.initial_micros);
+          out->set_parameter_version(r.parameter_version);
+        }
+        for (const store::OriginRequirementRow& r :
+             store::ListOriginRequirements(tx, date, *member)) {
+          pb::OriginRequirement* out = response->add_origins();
+          out->set_business_date(r.business_date);
+          out->set_member_id(r.member_id);
+          out->set_origin(OriginFromName(r.origin));
+          out->set_maintenance_micros(r.maintenance_micros);
+          out->set_initial_micros(r.initial_micros);
+          out->set_parameter_version(r.parameter_version);
+          out->set_account_count(r.account_count);
+        }
+        return absl::OkStatus();
+      }));
+}
+
+}  // namespace tc::services

@@ -1,0 +1,83 @@
+// gRPC MarginService: index histories, daily calibration of the risk parameters with
+// four-eyes approval, account margin with breakdown, what-if and incremental margin, and
+// the margin cycle that stores each account's and each member origin's requirement.
+// Treasury calibrates, approves (not its own set) and runs the cycle; members see only
+// their own accounts; any authenticated caller may read parameter sets and ask what-if.
+// Each approved set is compiled once per version and shared; every call computes with its
+// own MarginCalculator.
+//
+//   MarginServiceImpl service(pool, cache, auth);
+//   builder.RegisterService(&service);
+#ifndef TOKENCLEAR_SERVICES_MARGIN_SERVICE_H_
+#define TOKENCLEAR_SERVICES_MARGIN_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "margin/compiled_parameters.h"
+#include "services/auth.h"
+#include "services/margin_service_convert.h"
+#include "services/reference_cache.h"
+#include "store/margin_store.h"
+#include "store/pg_pool.h"
+#include "tokenclear/v1/margin.grpc.pb.h"
+
+namespace tc::services {
+
+class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
+ public:
+  MarginServiceImpl(store::PgPool& pool, ReferenceCache& cache, Authenticator& auth)
+      : pool_(pool), cache_(cache), auth_(auth) {}
+
+  using Context = grpc::ServerContext;
+  grpc::Status LoadIndexValues(Context* context, const pb::LoadIndexValuesRequest* request,
+                               pb::LoadIndexValuesResponse* response) override;
+  grpc::Status CalibrateParameters(Context* context, const pb::CalibrateParametersRequest* request,
+                                   pb::RiskParameterSet* response) override;
+  grpc::Status ApproveParameterSet(Context* context, const pb::ApproveParameterSetRequest* request,
+                                   pb::RiskParameterSet* response) override;
+  grpc::Status ListParameterSets(Context* context, const pb::ListParameterSetsRequest* request,
+                                 pb::ListParameterSetsResponse* response) override;
+  grpc::Status GetParameterSet(Context* context, const pb::GetParameterSetRequest* request,
+                               pb::RiskParameterSet* response) override;
+  grpc::Status GetAccountMargin(Context* context, const pb::GetAccountMarginRequest* request,
+                                pb::AccountMargin* response) override;
+  grpc::Status WhatIfMargin(Context* context, const pb::WhatIfMarginRequest* request,
+                            pb::MarginBreakdown* response) override;
+  grpc::Status IncrementalMargin(Context* context, const pb::IncrementalMarginRequest* request,
+                                 pb::IncrementalMarginResponse* response) override;
+  grpc::Status RunMarginCycle(Context* context, const pb::RunMarginCycleRequest* request,
+                              pb::RunMarginCycleResponse* response) override;
+  grpc::Status ListMarginRequirements(Context* context,
+                                      const pb::ListMarginRequirementsRequest* request,
+                                      pb::ListMarginRequirementsResponse* response) override;
+
+ private:
+  struct AccountBook;
+
+  // The account (visible to the caller), its net positions and the approved set of the
+  // open business date, read in `tx`.
+  absl::StatusOr<AccountBook> LoadAccountBook(pqxx::work& tx, const Principal& caller,
+                                              const std::string& account_id);
+  // The named set, or the approved set of the open business date when `version` is empty.
+  absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> SetFor(
+      pqxx::work& tx, const ReferenceState& state, const std::string& version);
+  // The compiled form of a stored set, compiled on first use of its version.
+  absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> Compiled(
+      const store::ParameterSetRow& row);
+
+  store::PgPool& pool_;
+  ReferenceCache& cache_;
+  Authenticator& auth_;
+  absl::Mutex mutex_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const margin::CompiledParameters>> compiled_
+      ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace tc::services
+
+#endif  // TOKENCLEAR_SERVICES_MARGIN_SERVICE_H_

@@ -1,0 +1,106 @@
+// PostgreSQL access for margin (migrations/0003_margin.sql): index histories, risk
+// parameter sets with their four-eyes status, and the margin requirements of a business
+// date. Like the other stores, every function runs inside the caller's transaction.
+//
+//   pool.Transact({}, [&](pqxx::work& tx) {
+//     std::optional<ParameterSetRow> set = FindApprovedParameterSet(tx, "2026-11-23");
+//     ...
+//     int64_t changed = ReplaceMarginRequirements(tx, "2026-11-23", accounts, origins);
+//   });
+#ifndef TOKENCLEAR_STORE_MARGIN_STORE_H_
+#define TOKENCLEAR_STORE_MARGIN_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "margin/calibration.h"
+
+namespace tc::store {
+
+struct IndexValueRow {
+  std::string index_code;
+  std::string business_date;  // YYYY-MM-DD
+  int64_t value_micros = 0;
+};
+
+// Inserts or overwrites; returns the number of rows written.
+int64_t UpsertIndexValues(pqxx::transaction_base& tx, const std::vector<IndexValueRow>& rows,
+                          const std::string& loaded_by);
+
+// The histories of `index_codes` up to and including `up_to` (YYYY-MM-DD), one per code
+// that has values, ordered by code then date.
+std::vector<margin::IndexHistory> LoadIndexHistories(pqxx::transaction_base& tx,
+                                                     const std::vector<std::string>& index_codes,
+                                                     const std::string& up_to);
+
+struct ParameterSetRow {
+  std::string version;
+  std::string business_date;  // YYYY-MM-DD
+  std::string status;         // DRAFT, APPROVED, SUPERSEDED
+  std::string created_by;
+  std::string approved_by;  // empty while DRAFT
+  std::string parameters;   // serialized bytes; empty in listings
+};
+
+void InsertParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& row);
+
+// How many sets were calibrated for the date (names the next version).
+int64_t CountParameterSets(pqxx::transaction_base& tx, const std::string& business_date);
+
+// With `for_update`, the row stays locked until the transaction ends.
+std::optional<ParameterSetRow> FindParameterSet(pqxx::transaction_base& tx,
+                                                const std::string& version, bool for_update);
+
+std::optional<ParameterSetRow> FindApprovedParameterSet(pqxx::transaction_base& tx,
+                                                        const std::string& business_date);
+
+// Without parameters; newest first. Empty date = every date.
+std::vector<ParameterSetRow> ListParameterSets(pqxx::transaction_base& tx,
+                                               const std::string& business_date);
+
+// Marks the date's approved set SUPERSEDED and `version` APPROVED by `approver`.
+void ApproveParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& set,
+                         const std::string& approver);
+
+struct MarginRequirementRow {
+  std::string business_date;
+  std::string account_id;
+  std::string member_id;
+  std::string origin;  // HOUSE or CUSTOMER
+  int64_t maintenance_micros = 0;
+  int64_t initial_micros = 0;
+  std::string parameter_version;
+  std::string breakdown_json;  // empty in listings
+};
+
+struct OriginRequirementRow {
+  std::string business_date;
+  std::string member_id;
+  std::string origin;
+  int64_t maintenance_micros = 0;
+  int64_t initial_micros = 0;
+  std::string parameter_version;
+  int64_t account_count = 0;
+};
+
+// Makes the date's stored requirements exactly `accounts` and `origins`: inserts new
+// rows, updates rows whose values differ, deletes rows no longer present. Returns how
+// many rows that touched (0 when everything was already as given).
+int64_t ReplaceMarginRequirements(pqxx::transaction_base& tx, const std::string& business_date,
+                                  const std::vector<MarginRequirementRow>& accounts,
+                                  const std::vector<OriginRequirementRow>& origins);
+
+// Ordered by member, then account or origin. Empty member = all.
+std::vector<MarginRequirementRow> ListMarginRequirements(pqxx::transaction_base& tx,
+                                                         const std::string& business_date,
+                                                         const std::string& member_id);
+std::vector<OriginRequirementRow> ListOriginRequirements(pqxx::transaction_base& tx,
+                                                         const std::string& business_date,
+                                                         const std::string& member_id);
+
+}  // namespace tc::store
+
+#endif  // TOKENCLEAR_STORE_MARGIN_STORE_H_
