@@ -1,6 +1,7 @@
 // The real tokenclear_server binary: it starts on a fresh database, reports SERVING, and
 // on SIGTERM reports NOT_SERVING, lets an in-flight feed finish its batch (acknowledged
 // and durable), ends the feed with UNAVAILABLE saying where to resume, and exits 0.
+#include <grpcpp/generic/generic_stub.h>
 #include <signal.h>
 
 #include <pqxx/pqxx>
@@ -30,6 +31,48 @@ HealthCheckResponse::ServingStatus Check(Health::Stub& health, const std::string
   return status.ok() ? response.status() : HealthCheckResponse::UNKNOWN;
 }
 
+// Asks the server-reflection service (what grpcurl-style clients use) to list services.
+// Its protos are not packaged for C++ here, so the request is encoded by hand:
+// ServerReflectionRequest.list_services (field 7) = "*". Returns the raw response bytes.
+std::string ListServicesByReflection(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue queue;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
+  void* tag = nullptr;
+  bool ok = false;
+  auto step = [&](intptr_t expected) {
+    return queue.Next(&tag, &ok) && ok && reinterpret_cast<intptr_t>(tag) == expected;
+  };
+  grpc::Slice request_bytes(std::string("\x3a\x01*", 3));
+  grpc::ByteBuffer request(&request_bytes, 1);
+  grpc::ByteBuffer response;
+  std::string bytes;
+  call->StartCall(reinterpret_cast<void*>(1));
+  if (step(1)) {
+    call->Write(request, reinterpret_cast<void*>(2));
+    if (step(2)) {
+      call->Read(&response, reinterpret_cast<void*>(3));
+      if (step(3)) {
+        std::vector<grpc::Slice> slices;
+        (void)response.Dump(&slices);
+        for (const grpc::Slice& slice : slices) {
+          bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+        }
+      }
+    }
+  }
+  context.TryCancel();
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(4));
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  return bytes;
+}
+
 TEST(ServerE2eTest, ServesAndDrainsGracefullyOnSigterm) {
   store::PgTestDatabase database;
   ChildProcess server(
@@ -47,6 +90,12 @@ TEST(ServerE2eTest, ServesAndDrainsGracefullyOnSigterm) {
   auto health = Health::NewStub(channel);
   EXPECT_EQ(Check(*health, ""), HealthCheckResponse::SERVING);
   EXPECT_EQ(Check(*health, "tokenclear.v1.TradeCaptureService"), HealthCheckResponse::SERVING);
+  const std::string services = ListServicesByReflection(channel);
+  for (const char* service :
+       {"tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
+        "tokenclear.v1.PositionService", "tokenclear.v1.MarginService", "grpc.health.v1.Health"}) {
+    EXPECT_NE(services.find(service), std::string::npos) << service << " not listed by reflection";
+  }
 
   // Reference data for one trade, through the admin API of the running binary.
   auto admin = pb::ReferenceDataService::NewStub(channel);
@@ -118,7 +167,14 @@ TEST(ServerE2eTest, ServesAndDrainsGracefullyOnSigterm) {
 
   server.Signal(SIGTERM);
   ASSERT_TRUE(server.ReadStderrLineContaining("draining", absl::Seconds(5)).has_value());
-  EXPECT_EQ(Check(*health, ""), HealthCheckResponse::NOT_SERVING);
+  // The server logs "draining" just before it flips health; within the 1.5 s grace the
+  // health service answers NOT_SERVING while calls are still accepted.
+  HealthCheckResponse::ServingStatus during_grace = Check(*health, "");
+  for (int i = 0; i < 50 && during_grace == HealthCheckResponse::SERVING; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+    during_grace = Check(*health, "");
+  }
+  EXPECT_EQ(during_grace, HealthCheckResponse::NOT_SERVING);
 
   pb::FeedMessage batch;
   batch.mutable_batch()->set_first_sequence(1);
