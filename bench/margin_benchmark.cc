@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "core/check.h"
+#include "margin/futures_risk_array.h"
 #include "margin/margin_calculator.h"
 
 namespace tc::margin {
@@ -22,15 +23,6 @@ constexpr int kPositionsPerAccount = 20;
 constexpr int kWhatIfPositions = 50;
 
 int MonthPeriod(int month) { return 202701 + (month / 12) * 100 + month % 12; }
-
-std::vector<int64_t> LinearArray(int64_t psr_micros) {
-  const int64_t third = psr_micros / 3;
-  const int64_t two_thirds = 2 * psr_micros / 3;
-  const int64_t extreme = psr_micros / 100 * 99;
-  return {0,           0,           -third,     -third,     third,       third,
-          -two_thirds, -two_thirds, two_thirds, two_thirds, -psr_micros, -psr_micros,
-          psr_micros,  psr_micros,  -extreme,   extreme};
-}
 
 IntraSpread TierSpread(int priority, int tier_a, int tier_b, int64_t charge_micros) {
   return {.priority = priority,
@@ -64,7 +56,7 @@ RiskParameters BenchmarkParameters() {
           {.contract_id = absl::StrCat("CC", c, "-", MonthPeriod(m)),
            .combined_commodity = absl::StrCat("CC", c),
            .period = MonthPeriod(m),
-           .risk_array_micros = LinearArray((900 + 13 * c + 7 * m) * int64_t{1'000'000}),
+           .risk_array_micros = LinearFuturesRiskArray((900 + 13 * c + 7 * m) * int64_t{1'000'000}),
            .extreme_move_multiplier_ppm = 3'000'000,
            .extreme_covered_fraction_ppm = 330'000});
     }

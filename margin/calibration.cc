@@ -9,6 +9,7 @@
 #include "core/fixed_point.h"
 #include "core/status_macros.h"
 #include "margin/compiled_parameters.h"
+#include "margin/futures_risk_array.h"
 
 namespace tc::margin {
 namespace {
@@ -160,7 +161,8 @@ Contract FutureContract(const CalibrationContract& c, const std::string& cc,
   return {.contract_id = c.contract_id,
           .combined_commodity = cc,
           .period = c.period,
-          .risk_array_micros = LinearFuturesRiskArray(s.psr_micros, m),
+          .risk_array_micros = LinearFuturesRiskArray(s.psr_micros, m.extreme_move_multiplier_ppm,
+                                                      m.extreme_covered_fraction_ppm),
           .price_micros = s.index_value_micros,
           .extreme_move_multiplier_ppm = m.extreme_move_multiplier_ppm,
           .extreme_covered_fraction_ppm = m.extreme_covered_fraction_ppm};
@@ -263,17 +265,6 @@ absl::Status ValidateProduct(const CalibrationProduct& p) {
 }
 
 }  // namespace
-
-std::vector<int64_t> LinearFuturesRiskArray(int64_t psr_micros, const CalibrationMethod& m) {
-  const int64_t p = psr_micros;
-  const int64_t third = RoundedDiv(p, 3);
-  const int64_t two_thirds = RoundedDiv(2 * static_cast<__int128>(p), 3);
-  const int64_t extreme = RoundedDiv(
-      static_cast<__int128>(p) * m.extreme_move_multiplier_ppm * m.extreme_covered_fraction_ppm,
-      static_cast<__int128>(kPpm) * kPpm);
-  return {0,          0,          -third, -third, third, third, -two_thirds, -two_thirds,
-          two_thirds, two_thirds, -p,     -p,     p,     p,     -extreme,    extreme};
-}
 
 absl::StatusOr<CalibrationResult> Calibrate(const CalibrationInput& input) {
   const CalibrationMethod& m = input.method;

@@ -115,10 +115,6 @@ struct CalibrationResult {
 // than method.min_returns returns on or before the business date.
 absl::StatusOr<CalibrationResult> Calibrate(const CalibrationInput& input);
 
-// The 16-scenario array of +1 future for a PSR (span.md 2.2): 0, -/+1/3, -/+2/3, -/+1 of
-// PSR (price up = gain = negative loss), then -/+ k x f x PSR; each value rounded once.
-std::vector<int64_t> LinearFuturesRiskArray(int64_t psr_micros, const CalibrationMethod& method);
-
 }  // namespace tc::margin
 
 #endif  // TOKENCLEAR_MARGIN_CALIBRATION_H_

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/fixed_point.h"
+#include "margin/futures_risk_array.h"
 
 namespace tc::margin {
 namespace {
@@ -25,15 +26,6 @@ class Draw {
 };
 
 int PeriodAt(int index) { return kFirstPeriod + index; }  // months 1..12 of 2027
-
-std::vector<int64_t> LinearArray(int64_t psr_micros) {
-  const int64_t third = RoundedDiv(psr_micros, 3);
-  const int64_t two_thirds = RoundedDiv(2 * static_cast<__int128>(psr_micros), 3);
-  const int64_t extreme = RoundedDiv(99 * static_cast<__int128>(psr_micros), 100);
-  return {0,           0,           -third,     -third,     third,       third,
-          -two_thirds, -two_thirds, two_thirds, two_thirds, -psr_micros, -psr_micros,
-          psr_micros,  psr_micros,  -extreme,   extreme};
-}
 
 // Splits months [0, count) into 1..max_tiers contiguous tiers numbered from 1.
 std::vector<Tier> ContiguousTiers(Draw& draw, int count, int max_tiers) {
@@ -117,7 +109,7 @@ CombinedCommodity RandomCommodity(Draw& draw, int index, std::vector<Contract>& 
     contracts.push_back({.contract_id = absl::StrCat(cc.code, "-M", m + 1),
                          .combined_commodity = cc.code,
                          .period = PeriodAt(m),
-                         .risk_array_micros = LinearArray(month_psr),
+                         .risk_array_micros = LinearFuturesRiskArray(month_psr),
                          .price_micros = draw.Between(1, 100'000) * 10'000});
     for (int o = draw.Chance(2) ? static_cast<int>(draw.Between(0, 3)) : 0; o > 0; --o) {
       contracts.push_back(RandomOption(draw, cc.code, m, o, psr));

@@ -4,6 +4,7 @@
 
 #include "core/fixed_point.h"
 #include "gtest/gtest.h"
+#include "margin/futures_risk_array.h"
 
 namespace tc::margin::testing {
 namespace {
@@ -18,20 +19,11 @@ IntraSpread TierSpread(int priority, int tier_a, int tier_b, int64_t charge_micr
 
 }  // namespace
 
-std::vector<int64_t> LinearFuturesArray(int64_t psr_micros) {
-  const int64_t third = RoundedDiv(psr_micros, 3);
-  const int64_t two_thirds = RoundedDiv(2 * static_cast<__int128>(psr_micros), 3);
-  const int64_t extreme = RoundedDiv(99 * static_cast<__int128>(psr_micros), 100);
-  return {0,           0,           -third,     -third,     third,       third,
-          -two_thirds, -two_thirds, two_thirds, two_thirds, -psr_micros, -psr_micros,
-          psr_micros,  psr_micros,  -extreme,   extreme};
-}
-
 Contract LinearFuture(std::string contract_id, std::string cc, int period, int64_t psr_micros) {
   return {.contract_id = std::move(contract_id),
           .combined_commodity = std::move(cc),
           .period = period,
-          .risk_array_micros = LinearFuturesArray(psr_micros),
+          .risk_array_micros = LinearFuturesRiskArray(psr_micros),
           .price_micros = Usd(10),
           .extreme_move_multiplier_ppm = 3'000'000,
           .extreme_covered_fraction_ppm = 330'000};

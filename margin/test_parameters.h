@@ -22,10 +22,6 @@ inline constexpr int kM4 = 202704;
 
 constexpr int64_t Usd(int64_t dollars) { return dollars * 1'000'000; }
 
-// [0, 0, -P/3, -P/3, P/3, P/3, -2P/3, -2P/3, 2P/3, 2P/3, -P, -P, P, P, -0.99P, 0.99P],
-// each value rounded to micro-USD.
-std::vector<int64_t> LinearFuturesArray(int64_t psr_micros);
-
 Contract LinearFuture(std::string contract_id, std::string cc, int period, int64_t psr_micros);
 
 struct DerivedOptions {
