@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The one command to see tokenclear work: builds it, starts PostgreSQL (embedded, unless
 # TOKENCLEAR_PG_URL names one) and the clearing server, loads the sample reference data,
-# simulates a day of exchange trading, prints positions and open interest, then keeps
-# the server running until Ctrl-C or SIGTERM (forwarded to the server, which drains).
+# simulates a day of exchange trading, prints positions and open interest, runs the margin
+# day (index history, calibration, four-eyes approval, margin cycle, requirements) and
+# shows a member replicating its margin offline from the exported .spn file with
+# margincalc, then keeps the server running until Ctrl-C or SIGTERM (forwarded to the
+# server, which drains). A second run changes nothing: the date's approved parameter set
+# is kept (calibrate and approve are skipped) and the margin cycle stores the same rows.
 #
 #   deploy/run.sh
 #   TOKENCLEAR_RUN_ONCE=1 TOKENCLEAR_PG_URL=postgresql://... deploy/run.sh   # CI: stop after
@@ -18,10 +22,14 @@ run_once=${TOKENCLEAR_RUN_ONCE:-0}
 # Development tokens of deploy/seed/sample.textproto.
 exchange_token=dev-exchange-token-0001
 treasury_token=dev-treasury-token-0001
+treasury2_token=dev-treasury2-token-0001
+member_token=dev-member-CM01-token-0001
+replica_account=CM01-H  # a house account: account class member
 
 clearctl=("$build/tools/clearctl" --target="$listen")
 server_pid=""
 started_pg=0
+scratch=""
 
 say() { printf '\n==> %s\n' "$*"; }
 
@@ -38,6 +46,7 @@ stop_server() {
 cleanup() {
   local status=$?
   stop_server
+  if [[ -n "$scratch" ]]; then rm -rf -- "$scratch"; fi
   if ((started_pg)); then
     say "stopping the embedded PostgreSQL"
     "$repo/deploy/pg.sh" stop main || true
@@ -79,6 +88,54 @@ say "positions of member CM01 (all members: clearctl positions)"
 say "open interest"
 "${clearctl[@]}" --token="$treasury_token" open-interest
 
+# The version of the approved risk parameter set of business date $1, or nothing
+# (table columns: VERSION BUSINESS_DATE STATUS CREATED_BY APPROVED_BY).
+approved_version() {
+  "${clearctl[@]}" --token="$treasury_token" parameter-sets --date="$1" |
+    awk '$3 == "APPROVED" { print $1; exit }'
+}
+
+# "maintenance M initial I" from the TOTAL row of a clearctl margin or margincalc table.
+margin_totals() { awk '$1 == "TOTAL" { print "maintenance", $(NF - 1), "initial", $NF }' "$1"; }
+
+say "margin day: loading the index history (deploy/seed/index_history.csv)"
+"${clearctl[@]}" --token="$treasury_token" load-index "$repo/deploy/seed/index_history.csv"
+business_date=$("${clearctl[@]}" --token="$treasury_token" business-date | awk 'NR == 2')
+version=$(approved_version "$business_date")
+if [[ -n "$version" ]]; then
+  say "risk parameter set $version is already approved for $business_date:" \
+    "skipping calibrate and approve"
+else
+  say "calibrating the risk parameters of $business_date (treasury1)"
+  calibration=$("${clearctl[@]}" --token="$treasury_token" calibrate --date="$business_date")
+  echo "$calibration"
+  version=$(awk 'NR == 2 { print $1 }' <<<"$calibration")  # the set table's only row
+  say "approving $version (treasury2: four eyes, not its creator)"
+  "${clearctl[@]}" --token="$treasury2_token" approve "$version"
+fi
+say "margin cycle of $business_date (treasury1)"
+"${clearctl[@]}" --token="$treasury_token" margin-cycle --date="$business_date"
+say "margin requirements per member and origin (USD, exact to the micro-dollar)"
+"${clearctl[@]}" --token="$treasury_token" requirements --date="$business_date"
+
+say "replication: member CM01 exports $version as .spn and recomputes $replica_account offline"
+scratch=$(mktemp -d)
+"${clearctl[@]}" --token="$member_token" export-spn "$version" --out="$scratch/$version.spn"
+"${clearctl[@]}" --token="$member_token" positions --account="$replica_account" --csv \
+  >"$scratch/portfolio.csv"
+"${clearctl[@]}" --token="$member_token" margin --account="$replica_account" |
+  tee "$scratch/server.txt"
+"$build/tools/margincalc" --params="$scratch/$version.spn" --portfolio="$scratch/portfolio.csv" \
+  --account_class=member | tee "$scratch/margincalc.txt"
+server_totals=$(margin_totals "$scratch/server.txt")
+offline_totals=$(margin_totals "$scratch/margincalc.txt")
+if [[ -z "$server_totals" || "$server_totals" != "$offline_totals" ]]; then
+  echo "run: replication of $replica_account failed: server '$server_totals'," \
+    "margincalc '$offline_totals'" >&2
+  exit 1
+fi
+echo "replication $replica_account: server $server_totals == margincalc $offline_totals"
+
 if [[ "$run_once" == 1 ]]; then
   stop_server
   say "done (TOKENCLEAR_RUN_ONCE=1)"
@@ -94,6 +151,10 @@ cat <<EOF
   $build/tools/clearctl positions --member=CM02
   $build/tools/clearctl trades --account=CM01-C001
   $build/tools/clearctl open-interest --json
+  $build/tools/clearctl parameter-sets
+  $build/tools/clearctl requirements --member=CM02
+  $build/tools/clearctl incremental --account=CM01-H --instrument=TKF-202612 --side=sell --quantity=5
+  $build/tools/clearctl --token=$member_token margin --account=CM01-C001
   $build/tools/clearctl --token=dev-member-CM01-token-0001 accounts
   $build/tools/tradesim --token=$exchange_token --events=5000 --feed_id=DESK2
   grpcurl -plaintext $listen list

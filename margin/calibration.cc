@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -168,10 +170,91 @@ Contract FutureContract(const CalibrationContract& c, const std::string& cc,
           .extreme_covered_fraction_ppm = m.extreme_covered_fraction_ppm};
 }
 
+// Daily prices of each contract month, by contract id, up to the business date.
+using PricesByContract = absl::flat_hash_map<std::string, std::map<absl::CivilDay, int64_t>>;
+
+PricesByContract IndexPrices(const std::vector<FuturesPriceHistory>& histories,
+                             absl::CivilDay business_date) {
+  PricesByContract prices;
+  for (const FuturesPriceHistory& history : histories) {
+    for (const IndexObservation& p : history.prices) {
+      if (p.date <= business_date) prices[history.contract_id][p.date] = p.value_micros;
+    }
+  }
+  return prices;
+}
+
+// The quantile of |daily change| of the spread (far - near) over the days both months have
+// a price; nullopt with fewer than `min_changes` changes. Nearest-rank on integers: exact.
+std::optional<int64_t> SpreadChangeQuantile(const std::map<absl::CivilDay, int64_t>& near,
+                                            const std::map<absl::CivilDay, int64_t>& far,
+                                            const CalibrationMethod& m, int64_t* count) {
+  std::vector<int64_t> changes;
+  std::optional<int64_t> previous_spread;
+  for (const auto& [date, near_price] : near) {
+    auto far_price = far.find(date);
+    if (far_price == far.end()) continue;
+    const int64_t spread = far_price->second - near_price;
+    if (previous_spread) changes.push_back(std::abs(spread - *previous_spread));
+    previous_spread = spread;
+  }
+  *count = static_cast<int64_t>(changes.size());
+  if (static_cast<int>(changes.size()) < m.min_spread_changes) return std::nullopt;
+  std::sort(changes.begin(), changes.end());
+  const int64_t n = static_cast<int64_t>(changes.size());
+  const int64_t rank = std::max<int64_t>(1, (n * m.spread_quantile_ppm + kPpm - 1) / kPpm);
+  return changes[rank - 1];
+}
+
+int64_t ShareOfPsr(int64_t psr_micros, int64_t share_ppm, const CalibrationMethod& m) {
+  return RoundUpTo(RoundedDiv(static_cast<__int128>(psr_micros) * share_ppm, kPpm),
+                   m.psr_rounding_micros);
+}
+
+// The charge for one spread of `near` against `far`: from their price history (the
+// quantile daily spread move over the holding period, in USD per contract, floored at a
+// share of the PSR per month of gap) when there is enough of it, else the conservative
+// rule; never above the cap.
+CalendarSpreadStatistics CalendarCharge(const CalibrationContract& near,
+                                        const CalibrationContract& far,
+                                        const CalibrationProduct& product, int64_t psr_micros,
+                                        const PricesByContract& prices,
+                                        const CalibrationMethod& m) {
+  CalendarSpreadStatistics stats{.near_contract = near.contract_id,
+                                 .far_contract = far.contract_id};
+  const int64_t months = MonthsBetween(near.period, far.period);
+  const int64_t cap = ShareOfPsr(psr_micros, m.calendar_charge_cap_ppm, m);
+  auto near_prices = prices.find(near.contract_id);
+  auto far_prices = prices.find(far.contract_id);
+  std::optional<int64_t> quantile;
+  if (near_prices != prices.end() && far_prices != prices.end()) {
+    quantile = SpreadChangeQuantile(near_prices->second, far_prices->second, m,
+                                    &stats.spread_change_count);
+  }
+  if (!quantile) {
+    stats.charge_micros =
+        std::min(cap, ShareOfPsr(psr_micros, months * m.calendar_charge_per_month_ppm, m));
+    return stats;
+  }
+  stats.from_history = true;
+  stats.quantile_change_micros = *quantile;
+  const int64_t historical =
+      RoundUpTo(RoundedDiv(static_cast<__int128>(*quantile) * product.contract_multiplier *
+                               m.sqrt_holding_period_ppm,
+                           kPpm),
+                m.psr_rounding_micros);
+  const int64_t floor = ShareOfPsr(psr_micros, months * m.calendar_floor_per_month_ppm, m);
+  stats.charge_micros = std::min(cap, std::max(historical, floor));
+  return stats;
+}
+
 // One intra tier per contract month; a tier-to-tier spread for every pair of months,
-// charged per month of gap, nearest months first.
-void AddCalendarSpreads(CombinedCommodity& cc, std::vector<CalibrationContract> contracts,
-                        int64_t psr_micros, const CalibrationMethod& m) {
+// nearest months first.
+void AddCalendarSpreads(CombinedCommodity& cc, const CalibrationProduct& product,
+                        int64_t psr_micros, const PricesByContract& prices,
+                        const CalibrationMethod& m,
+                        std::vector<CalendarSpreadStatistics>& statistics) {
+  std::vector<CalibrationContract> contracts = product.contracts;
   std::sort(contracts.begin(), contracts.end(),
             [](const auto& a, const auto& b) { return a.period < b.period; });
   const int n = static_cast<int>(contracts.size());
@@ -182,28 +265,26 @@ void AddCalendarSpreads(CombinedCommodity& cc, std::vector<CalibrationContract> 
   }
   for (int gap = 1; gap < n; ++gap) {
     for (int i = 0; i + gap < n; ++i) {
-      const int64_t months = MonthsBetween(contracts[i].period, contracts[i + gap].period);
-      const int64_t rate_ppm =
-          std::min(m.calendar_charge_cap_ppm, months * m.calendar_charge_per_month_ppm);
-      cc.intra_spreads.push_back(
-          {.kind = IntraSpreadKind::kTierToTier,
-           .priority = gap * 100 + i,
-           .charge_per_spread_micros =
-               RoundUpTo(RoundedDiv(static_cast<__int128>(psr_micros) * rate_ppm, kPpm),
-                         m.psr_rounding_micros),
-           .legs = {{.tier_number = i + 1, .side = SpreadSide::kA},
-                    {.tier_number = i + 1 + gap, .side = SpreadSide::kB}}});
+      CalendarSpreadStatistics charge =
+          CalendarCharge(contracts[i], contracts[i + gap], product, psr_micros, prices, m);
+      cc.intra_spreads.push_back({.kind = IntraSpreadKind::kTierToTier,
+                                  .priority = gap * 100 + i,
+                                  .charge_per_spread_micros = charge.charge_micros,
+                                  .legs = {{.tier_number = i + 1, .side = SpreadSide::kA},
+                                           {.tier_number = i + 1 + gap, .side = SpreadSide::kB}}});
+      statistics.push_back(std::move(charge));
     }
   }
 }
 
 CombinedCommodity Commodity(const CalibrationProduct& product, const ProductStatistics& s,
-                            const CalibrationMethod& m) {
+                            const PricesByContract& prices, const CalibrationMethod& m,
+                            std::vector<CalendarSpreadStatistics>& statistics) {
   CombinedCommodity cc{.code = product.product_code,
                        .currency = product.currency,
                        .futures_price_scan_range_micros = s.psr_micros,
                        .initial_to_maintenance = m.ratios};
-  AddCalendarSpreads(cc, product.contracts, s.psr_micros, m);
+  AddCalendarSpreads(cc, product, s.psr_micros, prices, m, statistics);
   return cc;
 }
 
@@ -278,6 +359,7 @@ absl::StatusOr<CalibrationResult> Calibrate(const CalibrationInput& input) {
   result.parameters.version_id = input.version_id;
   result.parameters.business_date = input.business_date;
   std::vector<const Series*> product_series;
+  const PricesByContract prices = IndexPrices(input.futures_prices, input.business_date);
   for (const CalibrationProduct& product : input.products) {
     TC_RETURN_IF_ERROR(ValidateProduct(product));
     auto series = series_by_index.find(product.index_code);
@@ -287,7 +369,8 @@ absl::StatusOr<CalibrationResult> Calibrate(const CalibrationInput& input) {
                                                      "' has no history"));
     }
     TC_ASSIGN_OR_RETURN(ProductStatistics stats, MeasureProduct(product, series->second, m));
-    result.parameters.combined_commodities.push_back(Commodity(product, stats, m));
+    result.parameters.combined_commodities.push_back(
+        Commodity(product, stats, prices, m, result.calendar_spreads));
     for (const CalibrationContract& c : product.contracts) {
       result.parameters.contracts.push_back(FutureContract(c, product.product_code, stats, m));
     }

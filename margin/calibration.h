@@ -39,14 +39,19 @@ struct CalibrationMethod {
   int64_t stress_ratio_ppm = 1'500'000;         // buffer released when EWMA vol >= 1.5 x long-run
   int64_t extreme_move_multiplier_ppm = 3'000'000;
   int64_t extreme_covered_fraction_ppm = 330'000;
-  int64_t calendar_charge_per_month_ppm = 250'000;  // of PSR, per month of gap
+  // Calendar spreads: from history when two months share enough daily prices,
+  // otherwise the conservative rule (a share of the PSR per month of gap).
+  int64_t calendar_charge_per_month_ppm = 250'000;  // rule: of PSR, per month of gap
   int64_t calendar_charge_cap_ppm = 1'000'000;
-  int64_t min_correlation_ppm = 500'000;      // below: no inter-commodity credit
-  int64_t correlation_haircut_ppm = 900'000;  // credit = 90% of the correlation ...
-  int64_t credit_step_ppm = 50'000;           // ... rounded down to 5% ...
-  int64_t credit_cap_ppm = 750'000;           // ... capped at 75%
-  int64_t leg_delta_step_udelta = 10'000;     // inter leg deltas in 0.01 delta
-  int64_t psr_rounding_micros = 1'000'000;    // PSR and charges rounded up to whole USD
+  int min_spread_changes = 20;                    // daily spread changes needed for history
+  int64_t spread_quantile_ppm = 990'000;          // empirical quantile of |daily change|
+  int64_t calendar_floor_per_month_ppm = 50'000;  // historical charge floor, of PSR
+  int64_t min_correlation_ppm = 500'000;          // below: no inter-commodity credit
+  int64_t correlation_haircut_ppm = 900'000;      // credit = 90% of the correlation ...
+  int64_t credit_step_ppm = 50'000;               // ... rounded down to 5% ...
+  int64_t credit_cap_ppm = 750'000;               // ... capped at 75%
+  int64_t leg_delta_step_udelta = 10'000;         // inter leg deltas in 0.01 delta
+  int64_t psr_rounding_micros = 1'000'000;        // PSR and charges rounded up to whole USD
   int min_returns = 20;
   InitialToMaintenanceRatios ratios{
       .member_ppm = 1'000'000, .hedger_ppm = 1'000'000, .speculator_ppm = 1'100'000};
@@ -60,6 +65,13 @@ struct IndexObservation {
 struct IndexHistory {
   std::string index_code{};
   std::vector<IndexObservation> values{};  // any order; dates unique
+};
+
+// Daily prices of one contract month (cleared-trade VWAP until daily settlement prices
+// exist), used for the calendar-spread charges.
+struct FuturesPriceHistory {
+  std::string contract_id{};
+  std::vector<IndexObservation> prices{};  // date, price (value_micros) per 1M tokens
 };
 
 struct CalibrationContract {
@@ -80,6 +92,7 @@ struct CalibrationInput {
   absl::CivilDay business_date{};
   std::vector<IndexHistory> histories{};
   std::vector<CalibrationProduct> products{};
+  std::vector<FuturesPriceHistory> futures_prices{};  // optional
   CalibrationMethod method{};
 };
 
@@ -96,6 +109,16 @@ struct ProductStatistics {
   int64_t psr_micros = 0;  // published
 };
 
+// How one calendar spread's charge was set.
+struct CalendarSpreadStatistics {
+  std::string near_contract{};
+  std::string far_contract{};
+  int64_t spread_change_count = 0;     // daily changes of (far - near) on common days
+  int64_t quantile_change_micros = 0;  // |daily change| at the quantile, price units
+  bool from_history = false;           // else the conservative rule
+  int64_t charge_micros = 0;           // per spread, published
+};
+
 struct PairStatistics {
   std::string product_a{};
   std::string product_b{};
@@ -108,6 +131,7 @@ struct CalibrationResult {
   RiskParameters parameters{};
   std::vector<ProductStatistics> products{};
   std::vector<PairStatistics> pairs{};
+  std::vector<CalendarSpreadStatistics> calendar_spreads{};
 };
 
 // InvalidArgument naming the field for bad input (unknown index, non-positive value,

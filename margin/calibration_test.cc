@@ -105,6 +105,54 @@ TEST(Calibration, CalendarChargesGrowByAQuarterOfPsrPerMonth) {
   EXPECT_EQ(cc.initial_to_maintenance.hedger_ppm, 1'000'000);
 }
 
+// 30 daily prices of a near and a far month whose spread moves by `move_micros` every day.
+std::vector<FuturesPriceHistory> SpreadHistory(int64_t move_micros) {
+  FuturesPriceHistory near{.contract_id = "TKA-202612"}, far{.contract_id = "TKA-202701"};
+  for (int i = 0; i < 30; ++i) {
+    const absl::CivilDay day = kBusinessDate - (29 - i);
+    near.prices.push_back({day, 100'000'000});
+    far.prices.push_back({day, 100'000'000 + (i % 2 == 0 ? 0 : move_micros)});
+  }
+  return {near, far};
+}
+
+TEST(Calibration, CalendarChargesComeFromSpreadHistoryWhereThereIsEnough) {
+  CalibrationInput input = TwoProducts(Alternating("OPEN", 50));
+  input.futures_prices = SpreadHistory(2'000'000);  // the Dec/Jan spread moves 2.00 a day
+  const CalibrationResult r = MustCalibrate(input);
+  const CombinedCommodity& cc = r.parameters.combined_commodities[0];
+  // 99% quantile of 29 moves of 2.00 = 2.00; x 1000 tokens-millions x sqrt(2) =
+  // 2,828.428 USD, rounded up to 2,829 (above the 5% floor of 1,960, below the cap).
+  EXPECT_EQ(cc.intra_spreads[0].charge_per_spread_micros, 2'829'000'000);
+  ASSERT_EQ(r.calendar_spreads.size(), 3u);
+  EXPECT_TRUE(r.calendar_spreads[0].from_history);
+  EXPECT_EQ(r.calendar_spreads[0].spread_change_count, 29);
+  EXPECT_EQ(r.calendar_spreads[0].quantile_change_micros, 2'000'000);
+  // Jan/Mar has no March prices: the conservative rule, 50% of 39,196.
+  EXPECT_FALSE(r.calendar_spreads[1].from_history);
+  EXPECT_EQ(cc.intra_spreads[1].charge_per_spread_micros, 19'598'000'000);
+}
+
+TEST(Calibration, HistoricalCalendarChargesHaveAFloor) {
+  CalibrationInput input = TwoProducts(Alternating("OPEN", 50));
+  input.futures_prices = SpreadHistory(1'000);  // 0.001 a day: 1.41 USD, below the floor
+  const CalibrationResult r = MustCalibrate(input);
+  // 5% of 39,196 for one month of gap = 1,959.8, rounded up to 1,960.
+  EXPECT_EQ(r.parameters.combined_commodities[0].intra_spreads[0].charge_per_spread_micros,
+            1'960'000'000);
+}
+
+TEST(Calibration, TooShortASpreadHistoryFallsBackToTheRule) {
+  CalibrationInput input = TwoProducts(Alternating("OPEN", 50));
+  input.futures_prices = SpreadHistory(2'000'000);
+  for (FuturesPriceHistory& history : input.futures_prices) history.prices.resize(10);
+  const CalibrationResult r = MustCalibrate(input);
+  EXPECT_FALSE(r.calendar_spreads[0].from_history);
+  EXPECT_EQ(r.calendar_spreads[0].spread_change_count, 9);
+  EXPECT_EQ(r.parameters.combined_commodities[0].intra_spreads[0].charge_per_spread_micros,
+            9'799'000'000);
+}
+
 TEST(Calibration, CorrelatedIndicesEarnACappedCreditWithPsrRatioDeltas) {
   const CalibrationResult r = MustCalibrate(TwoProducts(Alternating("OPEN", 50)));
   ASSERT_EQ(r.pairs.size(), 1u);

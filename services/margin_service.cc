@@ -16,6 +16,7 @@
 #include "margin/calibration.h"
 #include "margin/margin_calculator.h"
 #include "margin/position.h"
+#include "margin/spn_writer.h"
 #include "services/grpc_status.h"
 #include "services/trade_capture_service.h"
 #include "store/position_store.h"
@@ -29,6 +30,8 @@ constexpr absl::Duration kReadTime = absl::Seconds(30);
 constexpr absl::Duration kBatchTime = absl::Seconds(120);
 constexpr int kMaxIndexValues = 100'000;
 constexpr int kMaxWhatIfPositions = 10'000;
+// Calendar spreads are calibrated on about one year of daily trade prices.
+constexpr int kSpreadHistoryDays = 366;
 
 const char* OriginName(clearing::Origin origin) {
   return origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER";
@@ -69,6 +72,13 @@ absl::StatusOr<pb::RiskParameterSet> ParseSet(const store::ParameterSetRow& row)
   set.set_status(StatusFromName(row.status));
   set.set_approved_by(row.approved_by);
   return set;
+}
+
+// The named set, NotFound when there is none.
+absl::StatusOr<pb::RiskParameterSet> StoredSet(pqxx::work& tx, const std::string& version) {
+  std::optional<store::ParameterSetRow> row = store::FindParameterSet(tx, version, false);
+  if (!row) return absl::NotFoundError(absl::StrCat("version '", version, "' does not exist"));
+  return ParseSet(*row);
 }
 
 pb::RiskParameterSet Summary(const store::ParameterSetRow& row) {
@@ -347,6 +357,12 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
         std::vector<std::string> index_codes;
         for (const auto& p : input.products) index_codes.push_back(p.index_code);
         input.histories = store::LoadIndexHistories(tx, index_codes, date);
+        std::vector<std::string> contract_ids;
+        for (const auto& p : input.products) {
+          for (const auto& c : p.contracts) contract_ids.push_back(c.contract_id);
+        }
+        input.futures_prices = store::LoadDailyTradePrices(
+            tx, contract_ids, FormatBusinessDate(*day - kSpreadHistoryDays), date);
         absl::StatusOr<margin::CalibrationResult> result = margin::Calibrate(input);
         if (!result.ok()) return AsPrecondition(result.status());
         *response = pb::RiskParameterSet();
@@ -356,6 +372,9 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
         *response->mutable_parameters() = ToProto(result->parameters);
         for (const auto& s : result->products) *response->add_products() = ToProto(s);
         for (const auto& s : result->pairs) *response->add_pairs() = ToProto(s);
+        for (const auto& s : result->calendar_spreads) {
+          *response->add_calendar_spreads() = ToProto(s);
+        }
         store::InsertParameterSet(tx, {input.version_id, date, "DRAFT", caller->principal_id, "",
                                        response->SerializeAsString()});
         response->set_status(pb::PARAMETER_SET_STATUS_DRAFT);
@@ -431,13 +450,26 @@ grpc::Status MarginServiceImpl::GetParameterSet(Context* context,
   }
   return ToGrpcStatus(pool_.Transact(
       {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<store::ParameterSetRow> row =
-            store::FindParameterSet(tx, request->version(), false);
-        if (!row) {
-          return absl::NotFoundError(
-              absl::StrCat("version '", request->version(), "' does not exist"));
-        }
-        TC_ASSIGN_OR_RETURN(*response, ParseSet(*row));
+        TC_ASSIGN_OR_RETURN(*response, StoredSet(tx, request->version()));
+        return absl::OkStatus();
+      }));
+}
+
+grpc::Status MarginServiceImpl::ExportParameterSet(Context* context,
+                                                   const pb::ExportParameterSetRequest* request,
+                                                   pb::ExportParameterSetResponse* response) {
+  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = ValidateIdentifier("version", request->version()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(pb::RiskParameterSet set, StoredSet(tx, request->version()));
+        absl::StatusOr<margin::RiskParameters> params = FromProto(set.parameters());
+        TC_RETURN_IF_ERROR(AsPrecondition(params.status()));
+        response->set_version(set.version());
+        response->set_spn(margin::WriteSpn(*params));
         return absl::OkStatus();
       }));
 }

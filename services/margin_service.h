@@ -2,7 +2,8 @@
 // four-eyes approval, account margin with breakdown, what-if and incremental margin, and
 // the margin cycle that stores each account's and each member origin's requirement.
 // Treasury calibrates, approves (not its own set) and runs the cycle; members see only
-// their own accounts; any authenticated caller may read parameter sets and ask what-if.
+// their own accounts; any authenticated caller may read parameter sets, export them as
+// .spn files (to replicate our margin) and ask what-if.
 // Each approved set is compiled once per version and shared; every call computes with its
 // own MarginCalculator.
 //
@@ -44,6 +45,8 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
                                  pb::ListParameterSetsResponse* response) override;
   grpc::Status GetParameterSet(Context* context, const pb::GetParameterSetRequest* request,
                                pb::RiskParameterSet* response) override;
+  grpc::Status ExportParameterSet(Context* context, const pb::ExportParameterSetRequest* request,
+                                  pb::ExportParameterSetResponse* response) override;
   grpc::Status GetAccountMargin(Context* context, const pb::GetAccountMarginRequest* request,
                                 pb::AccountMargin* response) override;
   grpc::Status WhatIfMargin(Context* context, const pb::WhatIfMarginRequest* request,

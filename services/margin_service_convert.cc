@@ -319,6 +319,17 @@ pb::PairCalibration ToProto(const margin::PairStatistics& s) {
   return out;
 }
 
+pb::CalendarSpreadCalibration ToProto(const margin::CalendarSpreadStatistics& s) {
+  pb::CalendarSpreadCalibration out;
+  out.set_near_contract(s.near_contract);
+  out.set_far_contract(s.far_contract);
+  out.set_spread_change_count(s.spread_change_count);
+  out.set_quantile_change_micros(s.quantile_change_micros);
+  out.set_from_history(s.from_history);
+  out.set_charge_micros(s.charge_micros);
+  return out;
+}
+
 pb::MarginBreakdown ToProto(const margin::MarginBreakdown& b) {
   pb::MarginBreakdown out;
   out.set_parameter_version(b.parameter_version_id);

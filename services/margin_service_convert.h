@@ -25,6 +25,7 @@ absl::StatusOr<margin::RiskParameters> FromProto(const pb::RiskParameters& param
 
 pb::ProductCalibration ToProto(const margin::ProductStatistics& stats);
 pb::PairCalibration ToProto(const margin::PairStatistics& stats);
+pb::CalendarSpreadCalibration ToProto(const margin::CalendarSpreadStatistics& stats);
 pb::MarginBreakdown ToProto(const margin::MarginBreakdown& breakdown);
 
 margin::AccountClass ToMarginClass(clearing::AccountClass account_class);

@@ -106,6 +106,29 @@ std::vector<margin::IndexHistory> LoadIndexHistories(pqxx::transaction_base& tx,
   return histories;
 }
 
+std::vector<margin::FuturesPriceHistory> LoadDailyTradePrices(
+    pqxx::transaction_base& tx, const std::vector<std::string>& contract_ids,
+    const std::string& from, const std::string& up_to) {
+  std::vector<margin::FuturesPriceHistory> histories;
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT t.instrument_id, t.trade_date::text,"
+           " round(sum(t.price_micros::numeric * t.quantity) / sum(t.quantity))::bigint"
+           " FROM trades t LEFT JOIN trade_cancellations c USING (trade_id)"
+           " WHERE c.trade_id IS NULL AND t.instrument_id = ANY($1::text[])"
+           "  AND t.trade_date BETWEEN $2::date AND $3::date"
+           " GROUP BY t.instrument_id, t.trade_date ORDER BY t.instrument_id, t.trade_date",
+           TextArray(contract_ids), from, up_to)) {
+    const std::string contract = r[0].as<std::string>();
+    if (histories.empty() || histories.back().contract_id != contract) {
+      histories.push_back({.contract_id = contract});
+    }
+    absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("trade_date", r[1].as<std::string>());
+    TC_CHECK(day.ok()) << day.status();
+    histories.back().prices.push_back({*day, r[2].as<int64_t>()});
+  }
+  return histories;
+}
+
 void InsertParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& row) {
   tx.exec_params(
       "INSERT INTO risk_parameter_sets (version, business_date, status, created_by, parameters)"

@@ -36,6 +36,14 @@ std::vector<margin::IndexHistory> LoadIndexHistories(pqxx::transaction_base& tx,
                                                      const std::vector<std::string>& index_codes,
                                                      const std::string& up_to);
 
+// Daily volume-weighted average prices of cleared, live (not cancelled or corrected)
+// trades per contract, from `from` to `up_to` inclusive (YYYY-MM-DD): the price history the
+// calendar-spread calibration uses until daily settlement prices exist. Rounded half away
+// from zero to the micro-dollar (PostgreSQL's numeric round).
+std::vector<margin::FuturesPriceHistory> LoadDailyTradePrices(
+    pqxx::transaction_base& tx, const std::vector<std::string>& contract_ids,
+    const std::string& from, const std::string& up_to);
+
 struct ParameterSetRow {
   std::string version;
   std::string business_date;  // YYYY-MM-DD

@@ -1,3 +1,5 @@
+#include <pqxx/pqxx>
+
 #include "gtest/gtest.h"
 #include "store/margin_store.h"
 #include "store/pg_test_database.h"
@@ -136,6 +138,46 @@ TEST_F(MarginStorePgTest, ReplaceMarginRequirementsTouchesOnlyWhatChanged) {
   ASSERT_EQ(totals.size(), 1u);
   EXPECT_EQ(totals[0].maintenance_micros, 150);
   EXPECT_EQ(totals[0].account_count, 2);
+}
+
+}  // namespace
+}  // namespace tc::store
+
+namespace tc::store {
+namespace {
+
+// Trades inserted directly (the API only accepts the open date): two days of TKF-202612,
+// one cancelled trade that must not count, and a trade after the window.
+TEST(DailyTradePricesPgTest, VolumeWeightedByDayLiveTradesOnly) {
+  PgTestDatabase db;
+  pqxx::connection connection(db.url());
+  pqxx::work tx(connection);
+  auto insert = [&](const char* id, const char* date, int64_t price, int64_t quantity) {
+    tx.exec_params(
+        "INSERT INTO trades (trade_id, instrument_id, price_micros, quantity, buyer_account_id,"
+        " seller_account_id, buyer_effect, seller_effect, trade_date, executed_at, trade_type,"
+        " business_date, payload_sha256, submitted_by)"
+        " VALUES ($1, 'TKF-202612', $2, $3, 'A', 'B', 'O', 'O', $4::date, now(), 'R', $4::date,"
+        " decode(repeat('00', 32), 'hex'), 'test')",
+        id, price, quantity, date);
+  };
+  insert("T1", "2026-11-19", 3'000'000, 1);
+  insert("T2", "2026-11-19", 3'005'000, 2);  // VWAP (3.000 + 2 x 3.005) / 3 = 3.003333(3)
+  insert("T3", "2026-11-20", 3'100'000, 5);
+  insert("T4", "2026-11-20", 9'000'000, 5);  // cancelled below: excluded
+  insert("T5", "2026-11-24", 4'000'000, 1);  // after the window
+  tx.exec0(
+      "INSERT INTO trade_cancellations (trade_id, kind, payload_sha256, business_date,"
+      " submitted_by) VALUES ('T4', 'CANCEL', decode(repeat('00', 32), 'hex'), '2026-11-20',"
+      " 'test')");
+  std::vector<margin::FuturesPriceHistory> histories =
+      LoadDailyTradePrices(tx, {"TKF-202612", "TKF-202701"}, "2026-11-01", "2026-11-23");
+  ASSERT_EQ(histories.size(), 1u);
+  EXPECT_EQ(histories[0].contract_id, "TKF-202612");
+  ASSERT_EQ(histories[0].prices.size(), 2u);
+  EXPECT_EQ(histories[0].prices[0].date, absl::CivilDay(2026, 11, 19));
+  EXPECT_EQ(histories[0].prices[0].value_micros, 3'003'333);
+  EXPECT_EQ(histories[0].prices[1].value_micros, 3'100'000);
 }
 
 }  // namespace

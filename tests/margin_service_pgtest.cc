@@ -1,7 +1,8 @@
 // MarginService through the real server and PostgreSQL: a synthetic index history is
 // loaded, calibrated and approved with four eyes; what-if margin matches the engine;
 // incremental margin of a hedge is negative; the margin cycle stores per-account and
-// per-origin requirements idempotently; members see only their own margins.
+// per-origin requirements idempotently; members see only their own margins; an exported
+// .spn file reads back and gives the server's what-if margin.
 #include <map>
 #include <pqxx/pqxx>
 
@@ -9,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "margin/compiled_parameters.h"
 #include "margin/margin_calculator.h"
+#include "margin/spn_reader.h"
 #include "services/margin_service_convert.h"
 #include "tests/test_clearing_house.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
@@ -405,6 +407,47 @@ TEST_F(MarginServiceTest, MembersSeeOnlyTheirOwnMargins) {
   for (const pb::MarginRequirement& r : own.accounts()) EXPECT_EQ(r.member_id(), "CM01");
   for (const pb::OriginRequirement& o : own.origins()) EXPECT_EQ(o.member_id(), "CM01");
   EXPECT_EQ(Requirements(kRegulatorToken, "CM02").accounts_size(), 2);
+}
+
+TEST_F(MarginServiceTest, ExportedSpnGivesTheServersWhatIfMargin) {
+  const pb::RiskParameterSet approved = CalibrateAndApprove();
+  pb::ExportParameterSetRequest request;
+  request.set_version(approved.version());
+  pb::ExportParameterSetResponse exported;
+  grpc::Status status = Call(&Stub::ExportParameterSet, kCm01Token, request, &exported);
+  ASSERT_TRUE(status.ok()) << status.error_message();  // members may replicate
+  EXPECT_EQ(exported.version(), approved.version());
+  absl::StatusOr<margin::SpnFile> file = margin::ReadSpn(exported.spn());
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_TRUE(file->unsupported.empty());
+  absl::StatusOr<margin::CompiledParameters> compiled = margin::CompileParameters(file->parameters);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+
+  const std::vector<margin::Position> book = {
+      {"TKF-202612", 7}, {"TKF-202701", -3}, {"TKG-202612", -5}, {"TKG-202702", 2}};
+  pb::WhatIfMarginRequest what_if;
+  for (const margin::Position& p : book) {
+    pb::MarginPosition* position = what_if.add_positions();
+    position->set_instrument_id(p.contract_id);
+    position->set_quantity(p.quantity);
+  }
+  what_if.set_account_class(pb::ACCOUNT_CLASS_HEDGER);
+  pb::MarginBreakdown served;
+  ASSERT_TRUE(Call(&Stub::WhatIfMargin, kCm01Token, what_if, &served).ok());
+  margin::MarginCalculator calculator(*compiled);
+  absl::StatusOr<margin::MarginBreakdown> replicated =
+      calculator.ComputeBreakdown(book, margin::AccountClass::kHedger);
+  ASSERT_TRUE(replicated.ok()) << replicated.status();
+  EXPECT_GT(served.initial_micros(), 0);
+  EXPECT_EQ(replicated->totals.maintenance_micros, served.maintenance_micros());
+  EXPECT_EQ(replicated->totals.initial_micros, served.initial_micros());
+
+  request.set_version("no-such-version");
+  EXPECT_EQ(Call(&Stub::ExportParameterSet, kCm01Token, request, &exported).error_code(),
+            grpc::NOT_FOUND);
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(margin_->ExportParameterSet(&anonymous, request, &exported).error_code(),
+            grpc::UNAUTHENTICATED);
 }
 
 }  // namespace

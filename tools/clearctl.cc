@@ -5,6 +5,11 @@
 //   clearctl --token=dev-admin-token-0001 seed deploy/seed/sample.textproto
 //   clearctl --token=dev-treasury-token-0001 positions --member=CM01
 //   clearctl --token=dev-treasury-token-0001 trades --account=CM01-H --json
+//   clearctl --token=dev-treasury-token-0001 load-index deploy/seed/index_history.csv
+//   clearctl --token=dev-treasury-token-0001 calibrate
+//   clearctl --token=dev-treasury2-token-0001 approve VERSION
+//   clearctl --token=dev-member-CM01-token-0001 margin --account=CM01-H
+// Money is printed exactly, in USD with 6 decimals (micro-USD), as margincalc prints it.
 // The server and token come from --target/--token or TOKENCLEAR_TARGET/TOKENCLEAR_TOKEN.
 // Exit status: 0 on success, 1 on an API error (printed as CODE: message), 2 on misuse.
 #include <google/protobuf/util/json_util.h>
@@ -12,6 +17,9 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -27,9 +35,12 @@
 #include "core/business_date.h"
 #include "core/fixed_point.h"
 #include "core/status_macros.h"
+#include "margin/portfolio_csv.h"
+#include "tokenclear/v1/margin.grpc.pb.h"
 #include "tokenclear/v1/positions.grpc.pb.h"
 #include "tokenclear/v1/reference_data.grpc.pb.h"
 #include "tools/api_client.h"
+#include "tools/index_csv.h"
 #include "tools/seed_file.h"
 #include "tools/text_table.h"
 
@@ -38,10 +49,24 @@ ABSL_FLAG(int, timeout_s, 30, "wait-ready: how long to wait for the server, seco
 ABSL_FLAG(std::string, business_date, "",
           "seed: the first business date to open (YYYY-MM-DD); default: the seed file's, "
           "else today (UTC) or the next business day");
-ABSL_FLAG(std::string, member, "", "accounts, positions: only this member");
-ABSL_FLAG(std::string, account, "", "positions: only this account; trades: the account");
-ABSL_FLAG(std::string, instrument, "", "positions, open-interest: only this instrument");
-ABSL_FLAG(std::string, date, "", "trades: only this trade date (YYYY-MM-DD)");
+ABSL_FLAG(std::string, member, "", "accounts, positions, requirements: only this member");
+ABSL_FLAG(std::string, account, "",
+          "positions: only this account; trades, margin, incremental: the account");
+ABSL_FLAG(std::string, instrument, "",
+          "positions, open-interest: only this instrument; incremental: the instrument");
+ABSL_FLAG(std::string, date, "",
+          "trades: only this trade date (YYYY-MM-DD); calibrate, margin-cycle, requirements, "
+          "parameter-sets: the business date (default: the open one; parameter-sets: all)");
+ABSL_FLAG(bool, csv, false,
+          "positions --account: print the net positions as a portfolio CSV "
+          "(contract_id,quantity), the input of what-if and margincalc");
+ABSL_FLAG(std::string, out, "", "export-spn: write the .spn file here instead of stdout");
+ABSL_FLAG(std::string, portfolio, "", "what-if: portfolio CSV, contract_id,quantity per line");
+ABSL_FLAG(std::string, account_class, "member", "what-if: member, hedger or speculator");
+ABSL_FLAG(std::string, parameter_version, "",
+          "what-if: the parameter set (default: the approved set of the open business date)");
+ABSL_FLAG(std::string, side, "", "incremental: buy or sell");
+ABSL_FLAG(int64_t, quantity, 0, "incremental: contracts, > 0");
 
 namespace {
 
@@ -51,6 +76,7 @@ using tc::tools::ApiConnection;
 using tc::tools::TextTable;
 using ReferenceStub = pb::ReferenceDataService::Stub;
 using PositionStub = pb::PositionService::Stub;
+using MarginStub = pb::MarginService::Stub;
 using Args = std::vector<std::string>;
 
 constexpr absl::Duration kReadyPollTimeout = absl::Seconds(1);
@@ -61,11 +87,13 @@ struct Clients {
   explicit Clients(ApiConnection connection)
       : api(std::move(connection)),
         reference(pb::ReferenceDataService::NewStub(api.channel())),
-        positions(pb::PositionService::NewStub(api.channel())) {}
+        positions(pb::PositionService::NewStub(api.channel())),
+        margin(pb::MarginService::NewStub(api.channel())) {}
 
   ApiConnection api;
   std::unique_ptr<ReferenceStub> reference;
   std::unique_ptr<PositionStub> positions;
+  std::unique_ptr<MarginStub> margin;
 };
 
 struct Command {
@@ -262,6 +290,20 @@ absl::Status ShowAccounts(const Clients& clients, const Args&) {
   return Print(response, table);
 }
 
+// One account's non-zero net positions as a portfolio CSV (margin/portfolio_csv.h).
+absl::Status PrintPortfolioCsv(const pb::ListPositionsResponse& response) {
+  if (absl::GetFlag(FLAGS_account).empty()) {
+    return absl::InvalidArgumentError("--csv needs --account (a portfolio is one account's)");
+  }
+  std::string csv = "contract_id,quantity\n";
+  for (const pb::Position& p : response.positions()) {
+    const int64_t net = p.long_quantity() - p.short_quantity();
+    if (net != 0) absl::StrAppend(&csv, p.instrument_id(), ",", net, "\n");
+  }
+  std::fputs(csv.c_str(), stdout);
+  return absl::OkStatus();
+}
+
 absl::Status ShowPositions(const Clients& clients, const Args&) {
   pb::ListPositionsRequest request;
   request.set_member_id(absl::GetFlag(FLAGS_member));
@@ -270,6 +312,7 @@ absl::Status ShowPositions(const Clients& clients, const Args&) {
   pb::ListPositionsResponse response;
   TC_RETURN_IF_ERROR(
       clients.api.Call(*clients.positions, &PositionStub::ListPositions, request, &response));
+  if (absl::GetFlag(FLAGS_csv)) return PrintPortfolioCsv(response);
   TextTable table({"ACCOUNT", "MEMBER", "INSTRUMENT", "LONG", "SHORT", "NET"});
   for (const pb::Position& p : response.positions()) {
     table.AddRow({p.account_id(), p.member_id(), p.instrument_id(), absl::StrCat(p.long_quantity()),
@@ -324,16 +367,291 @@ absl::Status ShowTrades(const Clients& clients, const Args&) {
   return Print(response, table);
 }
 
+// ---- Margin ----
+
+std::string Money(int64_t micros) { return tc::FormatFixed(micros, tc::kMicroScale); }
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// `status` with "PATH: " before its message.
+absl::Status InFile(const std::string& path, const absl::Status& status) {
+  return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
+}
+
+// --date, else the open business date.
+absl::StatusOr<std::string> DateOrOpen(const Clients& clients) {
+  const std::string date = absl::GetFlag(FLAGS_date);
+  if (!date.empty()) return date;
+  pb::BusinessDate open;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.reference, &ReferenceStub::GetBusinessDate, {}, &open));
+  return open.business_date();
+}
+
+absl::Status LoadIndex(const Clients& clients, const Args& args) {
+  TC_ASSIGN_OR_RETURN(std::string contents, ReadFile(args[0]));
+  absl::StatusOr<std::vector<pb::IndexValue>> values = tc::tools::ParseIndexCsv(contents);
+  if (!values.ok()) return InFile(args[0], values.status());
+  pb::LoadIndexValuesRequest request;
+  // Per index: how many values and the latest.
+  std::map<std::string, std::pair<int, const pb::IndexValue*>> by_index;
+  for (const pb::IndexValue& v : *values) {
+    *request.add_values() = v;
+    auto& [count, last] = by_index[v.index_code()];
+    ++count;
+    if (last == nullptr || last->business_date() < v.business_date()) last = &v;
+  }
+  pb::LoadIndexValuesResponse response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::LoadIndexValues, request, &response));
+  TextTable table({"INDEX", "VALUES", "LAST_DATE", "LAST_VALUE"});
+  for (const auto& [code, summary] : by_index) {
+    table.AddRow({code, absl::StrCat(summary.first), summary.second->business_date(),
+                  Money(summary.second->value_micros())});
+  }
+  return Print(response, table);
+}
+
+std::vector<std::string> SetRow(const pb::RiskParameterSet& set) {
+  return {set.version(), set.business_date(),
+          EnumLabel(pb::ParameterSetStatus_Name(set.status()), "PARAMETER_SET_STATUS_"),
+          set.created_by(), set.approved_by().empty() ? "-" : set.approved_by()};
+}
+
+TextTable SetTable() {
+  return TextTable({"VERSION", "BUSINESS_DATE", "STATUS", "CREATED_BY", "APPROVED_BY"});
+}
+
+absl::Status Calibrate(const Clients& clients, const Args&) {
+  pb::CalibrateParametersRequest request;
+  TC_ASSIGN_OR_RETURN(*request.mutable_business_date(), DateOrOpen(clients));
+  pb::RiskParameterSet response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::CalibrateParameters, request, &response));
+  TextTable set = SetTable();
+  set.AddRow(SetRow(response));
+  if (absl::GetFlag(FLAGS_json)) return Print(response, set);
+  // Volatilities are daily, in ppm; the PSR is the price scan range of one contract.
+  TextTable products(
+      {"PRODUCT", "INDEX_VALUE", "RETURNS", "EWMA_VOL_PPM", "LONG_RUN_VOL_PPM", "PSR"});
+  for (const pb::ProductCalibration& p : response.products()) {
+    products.AddRow({p.product_code(), Money(p.index_value_micros()),
+                     absl::StrCat(p.return_count()), absl::StrCat(p.ewma_volatility_ppm()),
+                     absl::StrCat(p.long_run_volatility_ppm()), Money(p.psr_micros())});
+  }
+  std::printf("%s\n%s", set.Render().c_str(), products.Render().c_str());
+  return absl::OkStatus();
+}
+
+absl::Status Approve(const Clients& clients, const Args& args) {
+  pb::ApproveParameterSetRequest request;
+  request.set_version(args[0]);
+  pb::RiskParameterSet response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::ApproveParameterSet, request, &response));
+  TextTable table = SetTable();
+  table.AddRow(SetRow(response));
+  return Print(response, table);
+}
+
+absl::Status ShowParameterSets(const Clients& clients, const Args&) {
+  pb::ListParameterSetsRequest request;
+  request.set_business_date(absl::GetFlag(FLAGS_date));
+  pb::ListParameterSetsResponse response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::ListParameterSets, request, &response));
+  TextTable table = SetTable();
+  for (const pb::RiskParameterSet& set : response.sets()) table.AddRow(SetRow(set));
+  return Print(response, table);
+}
+
+absl::Status ExportSpn(const Clients& clients, const Args& args) {
+  pb::ExportParameterSetRequest request;
+  request.set_version(args[0]);
+  pb::ExportParameterSetResponse response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::ExportParameterSet, request, &response));
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) {
+    std::fputs(response.spn().c_str(), stdout);
+    return absl::OkStatus();
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << response.spn();
+  file.close();
+  if (!file) return absl::InternalError(absl::StrCat("cannot write ", out));
+  std::printf("wrote parameter set %s to %s (%zu bytes)\n", response.version().c_str(), out.c_str(),
+              response.spn().size());
+  return absl::OkStatus();
+}
+
+// One row per combined commodity and a TOTAL row, laid out like margincalc's table.
+TextTable BreakdownTable(const pb::MarginBreakdown& b) {
+  TextTable table(
+      {"CC", "SCAN", "INTRA", "SPOT", "INTER", "SOM", "NOV", "RISK", "MAINTENANCE", "INITIAL"});
+  for (const pb::CommodityMargin& cc : b.commodities()) {
+    table.AddRow({cc.combined_commodity(), Money(cc.scan_risk_micros()),
+                  Money(cc.intra_charge_micros()), Money(cc.spot_charge_micros()),
+                  Money(cc.inter_credit_micros()), Money(cc.som_micros()), Money(cc.nov_micros()),
+                  Money(cc.risk_micros()), Money(cc.maintenance_micros()),
+                  Money(cc.initial_micros())});
+  }
+  table.AddRow({"TOTAL", "-", "-", "-", "-", "-", "-", "-", Money(b.maintenance_micros()),
+                Money(b.initial_micros())});
+  return table;
+}
+
+absl::Status PrintBreakdown(const google::protobuf::Message& response, absl::string_view title,
+                            const pb::MarginBreakdown& b) {
+  if (!absl::GetFlag(FLAGS_json)) {
+    std::printf("%s parameters %s, business date %s, class %s, currency %s\n",
+                std::string(title).c_str(), b.parameter_version().c_str(),
+                b.business_date().c_str(),
+                EnumLabel(pb::AccountClass_Name(b.account_class()), "ACCOUNT_CLASS_").c_str(),
+                b.currency().c_str());
+  }
+  return Print(response, BreakdownTable(b));
+}
+
+absl::Status ShowMargin(const Clients& clients, const Args&) {
+  pb::GetAccountMarginRequest request;
+  request.set_account_id(absl::GetFlag(FLAGS_account));
+  pb::AccountMargin response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::GetAccountMargin, request, &response));
+  return PrintBreakdown(response,
+                        absl::StrCat("account ", response.account_id(), " (",
+                                     EnumLabel(pb::Origin_Name(response.origin()), "ORIGIN_"),
+                                     " of ", response.member_id(), "):"),
+                        response.breakdown());
+}
+
+absl::StatusOr<pb::AccountClass> AccountClassFlag() {
+  const std::string name = absl::GetFlag(FLAGS_account_class);
+  if (name == "member") return pb::ACCOUNT_CLASS_MEMBER;
+  if (name == "hedger") return pb::ACCOUNT_CLASS_HEDGER;
+  if (name == "speculator") return pb::ACCOUNT_CLASS_SPECULATOR;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--account_class '", name, "' is not member, hedger or speculator"));
+}
+
+absl::Status WhatIf(const Clients& clients, const Args&) {
+  const std::string path = absl::GetFlag(FLAGS_portfolio);
+  if (path.empty()) return absl::InvalidArgumentError("--portfolio is required");
+  TC_ASSIGN_OR_RETURN(std::string contents, ReadFile(path));
+  absl::StatusOr<std::vector<tc::margin::Position>> book = tc::margin::ParsePortfolioCsv(contents);
+  if (!book.ok()) return InFile(path, book.status());
+  pb::WhatIfMarginRequest request;
+  for (const tc::margin::Position& p : *book) {
+    pb::MarginPosition* position = request.add_positions();
+    position->set_instrument_id(p.contract_id);
+    position->set_quantity(p.quantity);
+  }
+  TC_ASSIGN_OR_RETURN(pb::AccountClass account_class, AccountClassFlag());
+  request.set_account_class(account_class);
+  request.set_parameter_version(absl::GetFlag(FLAGS_parameter_version));
+  pb::MarginBreakdown response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::WhatIfMargin, request, &response));
+  return PrintBreakdown(response, absl::StrCat("what-if ", path, ":"), response);
+}
+
+absl::StatusOr<pb::TradeSide> SideFlag() {
+  const std::string side = absl::GetFlag(FLAGS_side);
+  if (side == "buy") return pb::TRADE_SIDE_BUY;
+  if (side == "sell") return pb::TRADE_SIDE_SELL;
+  return absl::InvalidArgumentError(absl::StrCat("--side '", side, "' is not buy or sell"));
+}
+
+absl::Status Incremental(const Clients& clients, const Args&) {
+  pb::IncrementalMarginRequest request;
+  request.set_account_id(absl::GetFlag(FLAGS_account));
+  request.set_instrument_id(absl::GetFlag(FLAGS_instrument));
+  request.set_quantity(absl::GetFlag(FLAGS_quantity));
+  TC_ASSIGN_OR_RETURN(pb::TradeSide side, SideFlag());
+  request.set_side(side);
+  pb::IncrementalMarginResponse response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::IncrementalMargin, request, &response));
+  TextTable table({"", "MAINTENANCE", "INITIAL"});
+  table.AddRow({"BEFORE", Money(response.before().maintenance_micros()),
+                Money(response.before().initial_micros())});
+  table.AddRow({"AFTER", Money(response.after().maintenance_micros()),
+                Money(response.after().initial_micros())});
+  table.AddRow({"INCREMENTAL", Money(response.incremental_maintenance_micros()),
+                Money(response.incremental_initial_micros())});
+  return Print(response, table);
+}
+
+absl::Status MarginCycle(const Clients& clients, const Args&) {
+  pb::RunMarginCycleRequest request;
+  TC_ASSIGN_OR_RETURN(*request.mutable_business_date(), DateOrOpen(clients));
+  pb::RunMarginCycleResponse response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::RunMarginCycle, request, &response));
+  TextTable table({"BUSINESS_DATE", "PARAMETER_VERSION", "ACCOUNTS", "CHANGED"});
+  table.AddRow({request.business_date(), response.parameter_version(),
+                absl::StrCat(response.accounts()), absl::StrCat(response.changed())});
+  return Print(response, table);
+}
+
+// Per member and origin; with --member also per account.
+absl::Status ShowRequirements(const Clients& clients, const Args&) {
+  pb::ListMarginRequirementsRequest request;
+  TC_ASSIGN_OR_RETURN(*request.mutable_business_date(), DateOrOpen(clients));
+  request.set_member_id(absl::GetFlag(FLAGS_member));
+  pb::ListMarginRequirementsResponse response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*clients.margin, &MarginStub::ListMarginRequirements, request, &response));
+  TextTable origins({"BUSINESS_DATE", "MEMBER", "ORIGIN", "ACCOUNTS", "MAINTENANCE", "INITIAL",
+                     "PARAMETER_VERSION"});
+  for (const pb::OriginRequirement& r : response.origins()) {
+    origins.AddRow({r.business_date(), r.member_id(),
+                    EnumLabel(pb::Origin_Name(r.origin()), "ORIGIN_"),
+                    absl::StrCat(r.account_count()), Money(r.maintenance_micros()),
+                    Money(r.initial_micros()), r.parameter_version()});
+  }
+  if (request.member_id().empty() || absl::GetFlag(FLAGS_json)) return Print(response, origins);
+  TextTable accounts({"ACCOUNT", "ORIGIN", "MAINTENANCE", "INITIAL"});
+  for (const pb::MarginRequirement& r : response.accounts()) {
+    accounts.AddRow({r.account_id(), EnumLabel(pb::Origin_Name(r.origin()), "ORIGIN_"),
+                     Money(r.maintenance_micros()), Money(r.initial_micros())});
+  }
+  std::printf("%s\n%s", origins.Render().c_str(), accounts.Render().c_str());
+  return absl::OkStatus();
+}
+
 constexpr Command kCommands[] = {
     {"wait-ready", "wait-ready [--timeout_s=30]", 0, WaitReady},
     {"seed", "seed FILE [--business_date=YYYY-MM-DD]", 1, Seed},
     {"business-date", "business-date", 0, ShowBusinessDate},
     {"instruments", "instruments", 0, ShowInstruments},
     {"accounts", "accounts [--member=CM01]", 0, ShowAccounts},
-    {"positions", "positions [--member=CM01] [--account=CM01-H] [--instrument=ID]", 0,
+    {"positions", "positions [--member=CM01] [--account=CM01-H [--csv]] [--instrument=ID]", 0,
      ShowPositions},
     {"open-interest", "open-interest [--instrument=TKF-202612]", 0, ShowOpenInterest},
     {"trades", "trades --account=CM01-H [--date=YYYY-MM-DD]", 0, ShowTrades},
+    {"load-index", "load-index FILE.csv (index_code,YYYY-MM-DD,value lines)", 1, LoadIndex},
+    {"calibrate", "calibrate [--date=YYYY-MM-DD]", 0, Calibrate},
+    {"approve", "approve VERSION", 1, Approve},
+    {"parameter-sets", "parameter-sets [--date=YYYY-MM-DD]", 0, ShowParameterSets},
+    {"export-spn", "export-spn VERSION [--out=FILE.spn]", 1, ExportSpn},
+    {"margin", "margin --account=CM01-H", 0, ShowMargin},
+    {"what-if",
+     "what-if --portfolio=FILE.csv [--account_class=member|hedger|speculator] "
+     "[--parameter_version=V]",
+     0, WhatIf},
+    {"incremental",
+     "incremental --account=CM01-H --instrument=TKF-202612 --side=buy|sell --quantity=N", 0,
+     Incremental},
+    {"margin-cycle", "margin-cycle [--date=YYYY-MM-DD]", 0, MarginCycle},
+    {"requirements", "requirements [--member=CM01] [--date=YYYY-MM-DD]", 0, ShowRequirements},
 };
 
 std::string Usage() {

@@ -32,7 +32,7 @@ TEST(SampleSeedTest, HasTheDemoCounts) {
   EXPECT_EQ(seed.products_size(), 2);
   EXPECT_EQ(seed.members_size(), 12);
   EXPECT_EQ(seed.accounts_size(), 48);
-  EXPECT_EQ(seed.principals_size(), 3 + 12);
+  EXPECT_EQ(seed.principals_size(), 4 + 12);  // 2 treasurers: four-eyes approval
   EXPECT_EQ(seed.holidays_size(), 12);
   EXPECT_EQ(MemberIds(seed).size(), 12u);
 }
