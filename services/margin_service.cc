@@ -30,6 +30,8 @@ constexpr absl::Duration kReadTime = absl::Seconds(30);
 constexpr absl::Duration kBatchTime = absl::Seconds(120);
 constexpr int kMaxIndexValues = 100'000;
 constexpr int kMaxWhatIfPositions = 10'000;
+// What-if may use an approved version this old (another server may approve meanwhile).
+constexpr absl::Duration kApprovedVersionStaleness = absl::Seconds(1);
 // Calendar spreads are calibrated on about one year of daily trade prices.
 constexpr int kSpreadHistoryDays = 366;
 
@@ -271,6 +273,44 @@ struct MarginServiceImpl::AccountBook {
   std::vector<margin::Position> positions;
 };
 
+std::shared_ptr<const margin::CompiledParameters> MarginServiceImpl::FindCompiled(
+    const std::string& version) {
+  absl::MutexLock lock(&mutex_);
+  auto it = compiled_.find(version);
+  return it == compiled_.end() ? nullptr : it->second;
+}
+
+absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceImpl::WhatIfSet(
+    Context* context, const std::string& version) {
+  std::string wanted = version;
+  std::string open_date;
+  if (wanted.empty()) {
+    absl::StatusOr<std::shared_ptr<const ReferenceState>> state = cache_.Recent();
+    if (!state.ok()) return state.status();
+    TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(**state));
+    open_date = FormatBusinessDate(open);
+    absl::MutexLock lock(&mutex_);
+    if (approved_ && approved_->business_date == open_date &&
+        absl::Now() - approved_->checked_at <= kApprovedVersionStaleness) {
+      wanted = approved_->version;
+    }
+  }
+  if (!wanted.empty()) {
+    if (std::shared_ptr<const margin::CompiledParameters> warm = FindCompiled(wanted)) return warm;
+  }
+  std::shared_ptr<const margin::CompiledParameters> params;
+  TC_RETURN_IF_ERROR(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(params, SetFor(tx, *cache_.Current(tx), version));
+        return absl::OkStatus();
+      }));
+  if (version.empty()) {
+    absl::MutexLock lock(&mutex_);
+    approved_ = ApprovedVersion{open_date, params->version_id, absl::Now()};
+  }
+  return params;
+}
+
 absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceImpl::Compiled(
     const store::ParameterSetRow& row) {
   {
@@ -410,6 +450,10 @@ grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
                            "'; four eyes: another treasury principal must approve it"));
         }
         store::ApproveParameterSet(tx, *row, caller->principal_id);
+        {
+          absl::MutexLock lock(&mutex_);
+          approved_.reset();  // what-if must see the newly approved set at once
+        }
         row->status = "APPROVED";
         row->approved_by = caller->principal_id;
         TC_ASSIGN_OR_RETURN(*response, ParseSet(*row));
@@ -440,38 +484,38 @@ grpc::Status MarginServiceImpl::ListParameterSets(Context* context,
       }));
 }
 
+grpc::Status MarginServiceImpl::ReadStoredSet(
+    Context* context, const std::string& version,
+    const std::function<absl::Status(pb::RiskParameterSet)>& body) {
+  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = ValidateIdentifier("version", version); !s.ok()) return ToGrpcStatus(s);
+  return ToGrpcStatus(pool_.Transact(
+      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(pb::RiskParameterSet set, StoredSet(tx, version));
+        return body(std::move(set));
+      }));
+}
+
 grpc::Status MarginServiceImpl::GetParameterSet(Context* context,
                                                 const pb::GetParameterSetRequest* request,
                                                 pb::RiskParameterSet* response) {
-  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateIdentifier("version", request->version()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        TC_ASSIGN_OR_RETURN(*response, StoredSet(tx, request->version()));
-        return absl::OkStatus();
-      }));
+  return ReadStoredSet(context, request->version(), [&](pb::RiskParameterSet set) {
+    *response = std::move(set);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status MarginServiceImpl::ExportParameterSet(Context* context,
                                                    const pb::ExportParameterSetRequest* request,
                                                    pb::ExportParameterSetResponse* response) {
-  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateIdentifier("version", request->version()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        TC_ASSIGN_OR_RETURN(pb::RiskParameterSet set, StoredSet(tx, request->version()));
-        absl::StatusOr<margin::RiskParameters> params = FromProto(set.parameters());
-        TC_RETURN_IF_ERROR(AsPrecondition(params.status()));
-        response->set_version(set.version());
-        response->set_spn(margin::WriteSpn(*params));
-        return absl::OkStatus();
-      }));
+  return ReadStoredSet(context, request->version(), [&](pb::RiskParameterSet set) {
+    absl::StatusOr<margin::RiskParameters> params = FromProto(set.parameters());
+    if (!params.ok()) return AsPrecondition(params.status());
+    response->set_version(set.version());
+    response->set_spn(margin::WriteSpn(*params));
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status MarginServiceImpl::GetAccountMargin(Context* context,
@@ -517,23 +561,28 @@ grpc::Status MarginServiceImpl::WhatIfMargin(Context* context,
                         absl::StrCat("positions: ", request->positions_size(), " given, at most ",
                                      kMaxWhatIfPositions));
   }
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        TC_ASSIGN_OR_RETURN(auto params,
-                            SetFor(tx, *cache_.Current(tx), request->parameter_version()));
-        std::vector<margin::Position> book;
-        for (int i = 0; i < request->positions_size(); ++i) {
-          const pb::MarginPosition& p = request->positions(i);
-          const std::string path = absl::StrCat("positions[", i, "]");
-          TC_RETURN_IF_ERROR(
-              CheckInstrument(*params, absl::StrCat(path, ".instrument_id"), p.instrument_id()));
-          TC_RETURN_IF_ERROR(CheckQuantity(absl::StrCat(path, ".quantity"), p.quantity(), false));
-          book.push_back({p.instrument_id(), p.quantity()});
-        }
-        TC_ASSIGN_OR_RETURN(margin::MarginBreakdown b, Compute(*params, book, *account_class));
-        *response = ToProto(b);
-        return absl::OkStatus();
-      }));
+  absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> params =
+      WhatIfSet(context, request->parameter_version());
+  if (!params.ok()) return ToGrpcStatus(params.status());
+  std::vector<margin::Position> book;
+  for (int i = 0; i < request->positions_size(); ++i) {
+    const pb::MarginPosition& p = request->positions(i);
+    const std::string path = absl::StrCat("positions[", i, "]");
+    if (absl::Status s =
+            CheckInstrument(**params, absl::StrCat(path, ".instrument_id"), p.instrument_id());
+        !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+    if (absl::Status s = CheckQuantity(absl::StrCat(path, ".quantity"), p.quantity(), false);
+        !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+    book.push_back({p.instrument_id(), p.quantity()});
+  }
+  absl::StatusOr<margin::MarginBreakdown> breakdown = Compute(**params, book, *account_class);
+  if (!breakdown.ok()) return ToGrpcStatus(breakdown.status());
+  *response = ToProto(*breakdown);
+  return grpc::Status::OK;
 }
 
 grpc::Status MarginServiceImpl::IncrementalMargin(Context* context,

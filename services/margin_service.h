@@ -12,7 +12,9 @@
 #ifndef TOKENCLEAR_SERVICES_MARGIN_SERVICE_H_
 #define TOKENCLEAR_SERVICES_MARGIN_SERVICE_H_
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -62,6 +64,10 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
  private:
   struct AccountBook;
 
+  // Authenticates (any role), validates `version` and hands `body` the stored set.
+  grpc::Status ReadStoredSet(Context* context, const std::string& version,
+                             const std::function<absl::Status(pb::RiskParameterSet)>& body);
+
   // The account (visible to the caller), its net positions and the approved set of the
   // open business date, read in `tx`.
   absl::StatusOr<AccountBook> LoadAccountBook(pqxx::work& tx, const Principal& caller,
@@ -73,12 +79,26 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
   absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> Compiled(
       const store::ParameterSetRow& row);
 
+  // The parameters a what-if uses, without a database round trip once warm: stored sets
+  // never change, so a compiled version is served from memory, and the approved version of
+  // the open date is remembered for at most a second (forgotten at once on approval here).
+  absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> WhatIfSet(
+      Context* context, const std::string& version);
+  std::shared_ptr<const margin::CompiledParameters> FindCompiled(const std::string& version);
+
+  struct ApprovedVersion {
+    std::string business_date;
+    std::string version;
+    absl::Time checked_at;
+  };
+
   store::PgPool& pool_;
   ReferenceCache& cache_;
   Authenticator& auth_;
   absl::Mutex mutex_;
   absl::flat_hash_map<std::string, std::shared_ptr<const margin::CompiledParameters>> compiled_
       ABSL_GUARDED_BY(mutex_);
+  std::optional<ApprovedVersion> approved_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace tc::services
