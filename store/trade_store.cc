@@ -244,8 +244,8 @@ void LockPositions(pqxx::transaction_base& tx,
 }
 
 std::optional<FeedState> ReadFeed(pqxx::transaction_base& tx, const std::string& feed_id) {
-  pqxx::result r =
-      tx.exec_params("SELECT principal_id, last_sequence FROM feeds WHERE feed_id = $1", feed_id);
+  pqxx::result r = tx.exec_params(
+      "SELECT principal_id, last_sequence FROM feeds WHERE feed_id = $1 FOR SHARE", feed_id);
   if (r.empty()) return std::nullopt;
   return FeedState{r[0][0].as<std::string>(), r[0][1].as<int64_t>()};
 }

@@ -46,6 +46,7 @@ struct FeedState {
 // of the transaction so that one feed is applied by one stream at a time.
 FeedState LockOrCreateFeed(pqxx::transaction_base& tx, const std::string& feed_id,
                            const std::string& principal_id);
+// The feed's row as committed; waits for a batch of the feed whose transaction is under way.
 std::optional<FeedState> ReadFeed(pqxx::transaction_base& tx, const std::string& feed_id);
 void SaveFeed(pqxx::transaction_base& tx, const std::string& feed_id,
               const std::string& principal_id, int64_t last_sequence);
