@@ -23,6 +23,9 @@ bin=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)
 
 root_dir="$repo/.pgdata"
 data="$root_dir/$name"
+# Every path here is absolute; running from / keeps runuser from failing to enter a
+# working directory that the postgres user cannot reach.
+cd /
 as_pg=()
 if [[ $(id -u) -eq 0 ]]; then
   as_pg=(runuser -u postgres --)
@@ -47,7 +50,10 @@ url() { echo "postgresql://postgres@127.0.0.1:$port/tokenclear"; }
 start() {
   prepare_root
   mkdir -p "$data"
-  ((${#as_pg[@]})) && chown postgres:postgres "$data" "$(readlink -f "$data")"
+  # PostgreSQL gets the real path: the postgres user may not be able to traverse a link
+  # that lives inside the checkout.
+  data=$(readlink -f "$data")
+  ((${#as_pg[@]})) && chown postgres:postgres "$data"
   if [[ ! -f "$data/PG_VERSION" ]]; then
     "${as_pg[@]}" "$bin/initdb" -D "$data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 \
       >"$root_dir/$name-initdb.log" 2>&1 || { cat "$root_dir/$name-initdb.log" >&2; exit 1; }
@@ -82,6 +88,7 @@ CONF
 }
 
 stop() {
+  [[ -e "$data" ]] && data=$(readlink -f "$data")
   [[ -f "$data/PG_VERSION" ]] || return 0
   if "${as_pg[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     "${as_pg[@]}" "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
