@@ -321,13 +321,22 @@ class Pa2Assembler {
 
 }  // namespace
 
-absl::StatusOr<Pa2File> ReadPa2(absl::string_view contents) {
+absl::StatusOr<Pa2File> ReadPa2(absl::string_view contents, const Pa2Limits& limits) {
+  if (static_cast<int64_t>(contents.size()) > limits.max_input_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the .pa2 input is ", contents.size(), " bytes; the limit is ", limits.max_input_bytes));
+  }
   Pa2Assembler assembler;
   int line_number = 0;
+  int64_t records = 0;
   for (absl::string_view text : absl::StrSplit(contents, '\n')) {
     ++line_number;
     absl::ConsumeSuffix(&text, "\r");
     if (text.empty()) continue;
+    if (++records > limits.max_records) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_number, ": more than ", limits.max_records, " records"));
+    }
     TC_RETURN_IF_ERROR(assembler.Read(FixedWidthLine(text, line_number)));
   }
   return assembler.Finish();

@@ -13,6 +13,7 @@
 #ifndef TOKENCLEAR_MARGIN_PA2_READER_H_
 #define TOKENCLEAR_MARGIN_PA2_READER_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,14 @@ struct Pa2File {
   std::vector<std::string> unsupported{};  // "line N: ..." for each feature skipped
 };
 
-absl::StatusOr<Pa2File> ReadPa2(absl::string_view contents);
+// Input limits that bound the reader's memory (about 5x the input, measured on a 50 MB
+// file): larger files are refused before they are read. Raise them explicitly when needed.
+struct Pa2Limits {
+  int64_t max_input_bytes = int64_t{256} << 20;  // 256 MiB
+  int64_t max_records = 5'000'000;               // non-empty lines
+};
+
+absl::StatusOr<Pa2File> ReadPa2(absl::string_view contents, const Pa2Limits& limits = {});
 
 }  // namespace tc::margin
 

@@ -2,11 +2,13 @@
 // ("AIX" months 1-4, "GPU"), read, compiled and margined; unknown and unsupported records.
 #include "margin/pa2_reader.h"
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "margin/margin_calculator.h"
@@ -270,6 +272,30 @@ TEST(Pa2ReaderTest, EmptyFileHasNoHeader) {
   absl::StatusOr<Pa2File> file = ReadPa2("");
   ASSERT_FALSE(file.ok());
   EXPECT_EQ(file.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tc::margin
+
+namespace tc::margin {
+namespace {
+
+TEST(Pa2ReaderLimitsTest, OversizedInputIsRefusedBeforeReading) {
+  const std::string file = std::string(2000, ' ') + "\n";
+  absl::StatusOr<Pa2File> too_big = ReadPa2(file, {.max_input_bytes = 1000});
+  EXPECT_EQ(too_big.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(too_big.status().message().find("limit is 1000"), std::string::npos);
+}
+
+TEST(Pa2ReaderLimitsTest, TooManyRecordsAreRefusedNamingTheLine) {
+  const std::string file = DerivedFile();  // CRLF line ends, no blank lines
+  const int64_t records = std::count(file.begin(), file.end(), '\n');
+  EXPECT_TRUE(ReadPa2(file, {.max_records = records}).ok());
+  absl::StatusOr<Pa2File> too_many = ReadPa2(file, {.max_records = records - 1});
+  EXPECT_EQ(too_many.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(too_many.status().message().find(absl::StrCat("line ", records, ":")),
+            std::string::npos)
+      << too_many.status();
 }
 
 }  // namespace
