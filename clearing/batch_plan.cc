@@ -213,12 +213,6 @@ class Planner {
 
 }  // namespace
 
-int BatchPlan::CountOutcome(Outcome outcome) const {
-  int count = 0;
-  for (const EventResult& result : results) count += result.outcome == outcome ? 1 : 0;
-  return count;
-}
-
 std::vector<std::string> KeysToLookUp(const std::vector<TradeEvent>& events) {
   std::vector<std::string> keys;
   keys.reserve(events.size());

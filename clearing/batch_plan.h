@@ -70,8 +70,6 @@ struct BatchPlan {
   // Every (account, instrument) any event touches, sorted and unique, including those
   // whose changes cancel out: the rows to lock before applying events one by one.
   std::vector<std::pair<std::string, std::string>> touched_positions;
-
-  int CountOutcome(Outcome outcome) const;
 };
 
 // Every trade id whose stored state the plan needs: new trades' and replacements' ids,

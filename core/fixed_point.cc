@@ -108,12 +108,6 @@ std::string FormatFixed(int64_t value, int scale_digits) {
   return result;
 }
 
-std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
-  int64_t result;
-  if (__builtin_add_overflow(a, b, &result)) return std::nullopt;
-  return result;
-}
-
 std::optional<int64_t> CheckedMul(int64_t a, int64_t b) {
   int64_t result;
   if (__builtin_mul_overflow(a, b, &result)) return std::nullopt;

@@ -45,8 +45,7 @@ absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits);
 // Formats with exactly `scale_digits` decimals ("-0.500000").
 std::string FormatFixed(int64_t value, int scale_digits);
 
-// Checked arithmetic for values derived from input.
-std::optional<int64_t> CheckedAdd(int64_t a, int64_t b);
+// Checked multiplication for values derived from input.
 std::optional<int64_t> CheckedMul(int64_t a, int64_t b);
 
 }  // namespace tc
