@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "margin/margin_calculator.h"
+#include "margin/test_parameters.h"
 
 namespace tc::margin {
 namespace {
@@ -191,23 +192,9 @@ TEST(Pa2ReaderTest, ReadsTheDerivedSetUp) {
 TEST(Pa2ReaderTest, FileMarginsLikeD4AndD7) {
   absl::StatusOr<Pa2File> file = ReadPa2(DerivedFile());
   ASSERT_TRUE(file.ok()) << file.status();
-  absl::StatusOr<CompiledParameters> compiled = CompileParameters(file->parameters);
-  ASSERT_TRUE(compiled.ok()) << compiled.status();
-  MarginCalculator calculator(*compiled);
-  const std::vector<Position> d4 = {{"TCX:AIX:FUT:202701", 5}, {"TCX:AIX:FUT:202702", -2}};
-  absl::StatusOr<MarginBreakdown> b4 =
-      calculator.ComputeBreakdown(absl::MakeConstSpan(d4), AccountClass::kMember);
-  ASSERT_TRUE(b4.ok()) << b4.status();
-  EXPECT_EQ(b4->totals.maintenance_micros, 3'900'000'000);
-  std::vector<Position> d7 = d4;
-  d7.push_back({"TCX:GPU:FUT:202701", -2});
-  absl::StatusOr<MarginBreakdown> b7 =
-      calculator.ComputeBreakdown(absl::MakeConstSpan(d7), AccountClass::kSpeculator);
-  ASSERT_TRUE(b7.ok()) << b7.status();
-  EXPECT_EQ(b7->totals.maintenance_micros, 4'500'000'000);
-  // AIX 2,700 x 1.1 (type 3 ratios); GPU has no type 3 record, so 1,800 x 1.0.
-  EXPECT_EQ(b7->totals.initial_micros, 4'770'000'000);
-  EXPECT_EQ(b7->parameter_version_id, "TCX-20261123-SF");
+  // GPU has no type 3 record, so its initial margin takes the 1.0 ratio.
+  testing::ExpectD4AndD7Margins(file->parameters);
+  EXPECT_EQ(file->parameters.version_id, "TCX-20261123-SF");
 }
 
 TEST(Pa2ReaderTest, MalformedLineIsRejectedWithItsNumber) {

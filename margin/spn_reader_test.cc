@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "margin/compiled_parameters.h"
 #include "margin/margin_calculator.h"
+#include "margin/test_parameters.h"
 
 namespace tc::margin {
 namespace {
@@ -191,22 +192,8 @@ TEST(SpnReaderTest, ReadsCmeNestedLayout) {
 TEST(SpnReaderTest, CmeFixtureMarginsLikeD4D7AndD8) {
   absl::StatusOr<SpnFile> file = ReadSpn(CmeFixture());
   ASSERT_TRUE(file.ok()) << file.status();
-  absl::StatusOr<CompiledParameters> compiled = CompileParameters(file->parameters);
-  ASSERT_TRUE(compiled.ok()) << compiled.status();
-  MarginCalculator calculator(*compiled);
-  const std::vector<Position> d4 = {{"TCX:AIX:FUT:202701", 5}, {"TCX:AIX:FUT:202702", -2}};
-  absl::StatusOr<MarginBreakdown> b4 =
-      calculator.ComputeBreakdown(absl::MakeConstSpan(d4), AccountClass::kMember);
-  ASSERT_TRUE(b4.ok()) << b4.status();
-  EXPECT_EQ(b4->totals.maintenance_micros, 3'900'000'000);
-  std::vector<Position> d7 = d4;
-  d7.push_back({"TCX:GPU:FUT:202701", -2});
-  absl::StatusOr<MarginBreakdown> b7 =
-      calculator.ComputeBreakdown(absl::MakeConstSpan(d7), AccountClass::kSpeculator);
-  ASSERT_TRUE(b7.ok()) << b7.status();
-  EXPECT_EQ(b7->totals.maintenance_micros, 4'500'000'000);
-  // AIX 2,700 x 1.1 (adjRate r=2, speculator); GPU has no adjRate: 1,800 x 1.0.
-  EXPECT_EQ(b7->totals.initial_micros, 4'770'000'000);
+  // The speculator ratio comes from adjRate r=2; GPU has no adjRate: 1.0.
+  testing::ExpectD4AndD7Margins(file->parameters);
 }
 
 // NSE layout: futPf and ccDef directly under clearingOrg, no exchange, no rate classes,

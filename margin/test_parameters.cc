@@ -5,6 +5,7 @@
 #include "core/fixed_point.h"
 #include "gtest/gtest.h"
 #include "margin/futures_risk_array.h"
+#include "margin/margin_calculator.h"
 
 namespace tc::margin::testing {
 namespace {
@@ -73,6 +74,23 @@ CompiledParameters MustCompile(const RiskParameters& params) {
   absl::StatusOr<CompiledParameters> compiled = CompileParameters(params);
   EXPECT_TRUE(compiled.ok()) << compiled.status();
   return compiled.ok() ? *std::move(compiled) : CompiledParameters{};
+}
+
+void ExpectD4AndD7Margins(const RiskParameters& params) {
+  const CompiledParameters compiled = MustCompile(params);
+  MarginCalculator calculator(compiled);
+  const std::vector<Position> d4 = {{"TCX:AIX:FUT:202701", 5}, {"TCX:AIX:FUT:202702", -2}};
+  absl::StatusOr<MarginBreakdown> b4 =
+      calculator.ComputeBreakdown(absl::MakeConstSpan(d4), AccountClass::kMember);
+  ASSERT_TRUE(b4.ok()) << b4.status();
+  EXPECT_EQ(b4->totals.maintenance_micros, Usd(3'900));
+  std::vector<Position> d7 = d4;
+  d7.push_back({"TCX:GPU:FUT:202701", -2});
+  absl::StatusOr<MarginBreakdown> b7 =
+      calculator.ComputeBreakdown(absl::MakeConstSpan(d7), AccountClass::kSpeculator);
+  ASSERT_TRUE(b7.ok()) << b7.status();
+  EXPECT_EQ(b7->totals.maintenance_micros, Usd(4'500));
+  EXPECT_EQ(b7->totals.initial_micros, Usd(4'770));
 }
 
 }  // namespace tc::margin::testing

@@ -36,6 +36,11 @@ RiskParameters DerivedParameters(const DerivedOptions& options);
 // CompileParameters that must succeed (fails the test otherwise).
 CompiledParameters MustCompile(const RiskParameters& params);
 
+// Checks that parameters read from a file margin the D4 and D7 books as span.md says
+// (3,900 and 4,500 maintenance; D7 initial 4,770: AIX at the 1.1 speculator ratio, GPU
+// at 1.0). Contract ids are "TCX:<CC>:FUT:<period>", as the file fixtures write them.
+void ExpectD4AndD7Margins(const RiskParameters& params);
+
 }  // namespace tc::margin::testing
 
 #endif  // TOKENCLEAR_MARGIN_TEST_PARAMETERS_H_
