@@ -114,3 +114,57 @@ function(tc_check_domain_boundaries)
     endif()
   endforeach()
 endfunction()
+
+# Fuzz targets: SRCS define LLVMFuzzerTestOneInput (and may define LLVMFuzzerInitialize).
+#
+#   tc_fuzz(NAME spn_reader_fuzz SRCS spn_reader_fuzz.cc DEPS tc_margin)
+#
+# Binaries go to build/fuzz/NAME; fuzz/dicts/NAME.dict, when present, is the dictionary.
+# The sanitizer build (TOKENCLEAR_SANITIZE) links libFuzzer and registers two tests:
+#   NAME              label "fuzz": fuzzes for TOKENCLEAR_FUZZ_SECONDS from the seeds
+#                     (build/fuzz/seeds/NAME, written by fuzz_seeds) into a corpus kept in
+#                     the build folder (build/fuzz/corpus/NAME); a crash, leak, timeout
+#                     or out-of-memory fails it and leaves the input in build/fuzz/artifacts/NAME/.
+#   NAME_regressions  label "unit": replays every file of fuzz/regressions/NAME/ once (or,
+#                     while there is none, the seeds).
+# Other builds link fuzz/replay_main.cc instead of libFuzzer and register only the replay,
+# so the regressions run in the normal build too.
+set(TOKENCLEAR_FUZZ_SECONDS 60 CACHE STRING "Seconds each fuzz target runs in ctest")
+set(TOKENCLEAR_FUZZ_INPUT_TIMEOUT 30 CACHE STRING "Seconds one fuzz input may take")
+set(TOKENCLEAR_FUZZ_RSS_MB 2048 CACHE STRING "Memory limit of a fuzz target, MB")
+function(tc_fuzz)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  add_dependencies(${ARG_NAME} fuzz_seeds_written)
+  set(fuzz_dir ${PROJECT_BINARY_DIR}/fuzz)
+  set(seeds ${fuzz_dir}/seeds/${ARG_NAME})
+  file(MAKE_DIRECTORY ${seeds} ${fuzz_dir}/corpus/${ARG_NAME} ${fuzz_dir}/artifacts/${ARG_NAME})
+  if(TOKENCLEAR_SANITIZE)
+    target_link_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer)
+    set(options -max_total_time=${TOKENCLEAR_FUZZ_SECONDS} -timeout=${TOKENCLEAR_FUZZ_INPUT_TIMEOUT}
+        -rss_limit_mb=${TOKENCLEAR_FUZZ_RSS_MB} -print_final_stats=1
+        -artifact_prefix=${fuzz_dir}/artifacts/${ARG_NAME}/)
+    if(EXISTS ${PROJECT_SOURCE_DIR}/fuzz/dicts/${ARG_NAME}.dict)
+      list(APPEND options -dict=${PROJECT_SOURCE_DIR}/fuzz/dicts/${ARG_NAME}.dict)
+    endif()
+    # The first folder receives new inputs; the seeds and regressions are only read.
+    set(inputs ${fuzz_dir}/corpus/${ARG_NAME} ${seeds})
+    if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/fuzz/regressions/${ARG_NAME})
+      list(APPEND inputs ${PROJECT_SOURCE_DIR}/fuzz/regressions/${ARG_NAME})
+    endif()
+    add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME} ${options} ${inputs})
+    math(EXPR timeout "${TOKENCLEAR_FUZZ_SECONDS} + 300")
+    set_tests_properties(${ARG_NAME} PROPERTIES LABELS fuzz TIMEOUT ${timeout})
+  else()
+    target_sources(${ARG_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
+  endif()
+  file(GLOB regressions CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/fuzz/regressions/${ARG_NAME}/*)
+  if(regressions)
+    add_test(NAME ${ARG_NAME}_regressions COMMAND ${ARG_NAME} ${regressions})
+  else()
+    add_test(NAME ${ARG_NAME}_regressions COMMAND ${ARG_NAME} -runs=0 ${seeds})
+  endif()
+  set_tests_properties(${ARG_NAME}_regressions PROPERTIES LABELS unit TIMEOUT 300)
+endfunction()

@@ -1,0 +1,126 @@
+// fuzz_seeds: writes the seed inputs of every fuzz target, at build time, into
+// <out>/<target>/ (cmake/Tokenclear.cmake tc_fuzz reads them from build/fuzz/seeds/).
+// Generated rather than checked in so that they follow the file formats and the API:
+//   spn_reader_fuzz     .spn files written by WriteSpn from RandomParameters (the
+//                       smallest of seeds 1..64)
+//   pa2_reader_fuzz     small SyntheticPa2 files
+//   trade_request_fuzz  serialized SubmitTradesRequests on clearing/test_reference.h's
+//                       snapshot: valid trades, cancels, corrections and a few refusals
+//
+//   fuzz_seeds build/fuzz/seeds
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "margin/spn_writer.h"
+#include "margin/synthetic_files.h"
+#include "tokenclear/v1/trade_capture.pb.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace pb = tokenclear::v1;
+
+bool Write(const fs::path& dir, const std::string& name, const std::string& contents) {
+  fs::create_directories(dir);
+  std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+  out << contents;
+  return static_cast<bool>(out);
+}
+
+pb::Trade SampleTrade(const std::string& id, int64_t price_micros, int64_t quantity) {
+  pb::Trade trade;
+  trade.set_trade_id(id);
+  trade.set_instrument_id("TKF-202612");
+  trade.set_price_micros(price_micros);
+  trade.set_quantity(quantity);
+  trade.set_buyer_account_id("CM01-H");
+  trade.set_seller_account_id("CM02-C1");
+  trade.set_trade_date("2026-11-23");  // clearing::testing::kOpenDate
+  trade.mutable_executed_at()->set_seconds(1795430000);
+  trade.set_trade_type(pb::TRADE_TYPE_REGULAR);
+  trade.set_seller_position_effect(pb::POSITION_EFFECT_CLOSE);
+  return trade;
+}
+
+std::vector<std::pair<std::string, pb::SubmitTradesRequest>> TradeRequests() {
+  std::vector<std::pair<std::string, pb::SubmitTradesRequest>> out;
+  pb::SubmitTradesRequest one;
+  *one.add_events()->mutable_trade() = SampleTrade("T1", 3'125'000, 10);
+  out.emplace_back("one_trade", one);
+
+  pb::SubmitTradesRequest lifecycle;  // trade, correction of it, cancel of the replacement
+  *lifecycle.add_events()->mutable_trade() = SampleTrade("T1", 3'125'000, 10);
+  *lifecycle.add_events()->mutable_trade() = SampleTrade("T2", 3'130'000, 4);
+  pb::TradeCorrection* correction = lifecycle.add_events()->mutable_correction();
+  correction->set_original_trade_id("T1");
+  *correction->mutable_replacement() = SampleTrade("T3", 3'120'000, 7);
+  pb::TradeCancel* cancel = lifecycle.add_events()->mutable_cancel();
+  cancel->set_trade_id("T3");
+  cancel->set_reason("busted by the exchange");
+  out.emplace_back("lifecycle", lifecycle);
+
+  pb::SubmitTradesRequest refused;  // off tick, expired, late, unknown account, no event
+  *refused.add_events()->mutable_trade() = SampleTrade("R1", 3'125'001, 10);
+  pb::Trade expired = SampleTrade("R2", 3'125'000, 10);
+  expired.set_instrument_id("TKF-202610");
+  *refused.add_events()->mutable_trade() = expired;
+  pb::Trade late = SampleTrade("R3", 3'125'000, 10);
+  late.set_trade_date("2026-11-20");
+  *refused.add_events()->mutable_trade() = late;
+  pb::Trade unknown = SampleTrade("R4", 3'125'000, 10);
+  unknown.set_buyer_account_id("CM09-H");
+  unknown.set_seller_account_id("CM77-H");
+  *refused.add_events()->mutable_trade() = unknown;
+  refused.add_events();
+  out.emplace_back("refused", refused);
+
+  pb::SubmitTradesRequest repeated;  // same key, same and different content
+  *repeated.add_events()->mutable_trade() = SampleTrade("T9", 3'125'000, 10);
+  *repeated.add_events()->mutable_trade() = SampleTrade("T9", 3'125'000, 10);
+  *repeated.add_events()->mutable_trade() = SampleTrade("T9", 3'125'000, 11);
+  out.emplace_back("repeated_key", repeated);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: fuzz_seeds OUT_DIR\n");
+    return 2;
+  }
+  const fs::path root = argv[1];
+  for (const char* target : {"spn_reader_fuzz", "pa2_reader_fuzz", "trade_request_fuzz"}) {
+    fs::remove_all(root / target);  // no seed of an earlier version stays behind
+  }
+  bool ok = true;
+  // The four smallest of 64 random parameter sets: small inputs fuzz faster.
+  std::vector<std::pair<std::string, uint64_t>> spn;
+  for (uint64_t seed = 1; seed <= 64; ++seed) {
+    spn.emplace_back(tc::margin::WriteSpn(tc::margin::RandomParameters(seed)), seed);
+  }
+  std::sort(spn.begin(), spn.end(),
+            [](const auto& a, const auto& b) { return a.first.size() < b.first.size(); });
+  for (size_t i = 0; i < 4; ++i) {
+    ok &= Write(root / "spn_reader_fuzz", absl::StrCat("random_", spn[i].second, ".spn"),
+                spn[i].first);
+  }
+  const tc::margin::SyntheticPa2Options pa2_shapes[] = {
+      {.target_bytes = 1, .futures_months = 1, .strikes = 1},
+      {.target_bytes = 1, .futures_months = 3, .strikes = 2},
+      {.target_bytes = 4000, .futures_months = 2, .strikes = 0}};
+  for (size_t i = 0; i < std::size(pa2_shapes); ++i) {
+    ok &= Write(root / "pa2_reader_fuzz", absl::StrCat("synthetic_", i, ".pa2"),
+                tc::margin::SyntheticPa2(pa2_shapes[i]));
+  }
+  for (const auto& [name, request] : TradeRequests()) {
+    ok &= Write(root / "trade_request_fuzz", name + ".pb", request.SerializeAsString());
+  }
+  if (!ok) std::fprintf(stderr, "fuzz_seeds: could not write under %s\n", argv[1]);
+  return ok ? 0 : 1;
+}
