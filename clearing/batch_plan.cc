@@ -140,6 +140,14 @@ class Planner {
     }
     const Trade& replacement = correction.replacement;
     if (auto r = CheckTradeFields(replacement, "correction.replacement")) return r;
+    // Checked before the replay lookup: the replacement's ID is the original's, which is
+    // stored, and would otherwise read as "already accepted with different content".
+    if (replacement.trade_id == correction.original_trade_id) {
+      return MakeRejection(absl::StatusCode::kInvalidArgument, "correction.replacement.trade_id",
+                           absl::StrCat("correction.replacement.trade_id '", replacement.trade_id,
+                                        "' must differ from original_trade_id: a replacement is "
+                                        "a new trade with a new ID"));
+    }
     if (const StoredTrade* existing = FindTrade(replacement.trade_id)) {
       return CheckReplay(*existing, hash, "correction.replacement.trade_id", replay);
     }

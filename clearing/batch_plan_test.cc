@@ -159,6 +159,17 @@ TEST_F(BatchPlanTest, CorrectionOfACancelledTradeIsRefused) {
   EXPECT_TRUE(plan.new_trades.empty());
 }
 
+TEST_F(BatchPlanTest, AReplacementReusingTheOriginalIdIsNamedAsSuch) {
+  Plan({NewTrade{SampleTrade()}});
+  BatchPlan plan = Plan({CorrectTrade{"T1", SampleTrade("T1")}});
+  ASSERT_TRUE(plan.results[0].rejection.has_value());
+  EXPECT_EQ(plan.results[0].rejection->code, absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(plan.results[0].rejection->field, "correction.replacement.trade_id");
+  EXPECT_NE(plan.results[0].rejection->message.find("must differ from original_trade_id"),
+            std::string::npos);
+  EXPECT_TRUE(plan.cancellations.empty());
+}
+
 TEST_F(BatchPlanTest, AnInvalidReplacementLeavesTheOriginalStanding) {
   Plan({NewTrade{SampleTrade()}});
   Trade replacement = SampleTrade("T1R");

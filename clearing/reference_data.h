@@ -31,6 +31,9 @@ struct Product {
   int last_trading_offset_days = 0;
   std::string settlement_type;
   int64_t max_trade_quantity = 0;
+  // Highest price a trade may carry, micro-USD per 1M tokens (at most kMaxPriceMicros);
+  // with max_trade_quantity and the multiplier it bounds every trade's notional.
+  int64_t max_price_micros = 0;
 };
 
 enum class InstrumentStatus { kActive, kExpired };

@@ -2,7 +2,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "clearing/trade_validation.h"
 #include "core/identifiers.h"
+#include "core/price_limits.h"
 
 namespace tc::clearing {
 namespace {
@@ -73,7 +75,22 @@ std::optional<Rejection> ValidateProduct(const Product& p, absl::string_view pre
     return Invalid(prefix, "settlement_type",
                    absl::StrCat("'", p.settlement_type, "' is not supported: only CASH"));
   }
-  return CheckRange(prefix, "max_trade_quantity", p.max_trade_quantity, 1, 1'000'000'000);
+  if (auto r = CheckRange(prefix, "max_trade_quantity", p.max_trade_quantity, 1, 1'000'000'000)) {
+    return r;
+  }
+  if (auto r = CheckRange(prefix, "max_price_micros", p.max_price_micros, p.tick_size_micros,
+                          kMaxPriceMicros)) {
+    return r;
+  }
+  // Every trade's notional (price x quantity x multiplier) must fit in int64 micro-USD, so
+  // that mark-to-market never overflows on a trade this product admits.
+  if (!TradeNotionalMicros(p.max_price_micros, p.max_trade_quantity, p.contract_multiplier)) {
+    return Invalid(prefix, "max_price_micros",
+                   absl::StrCat(p.max_price_micros, " x max_trade_quantity ", p.max_trade_quantity,
+                                " x contract_multiplier ", p.contract_multiplier,
+                                " does not fit in int64 micro-USD"));
+  }
+  return std::nullopt;
 }
 
 std::optional<Rejection> ValidateMember(const Member& m, absl::string_view prefix) {

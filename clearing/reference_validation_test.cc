@@ -24,6 +24,20 @@ TEST(ReferenceValidationTest, SampleDataIsValid) {
   EXPECT_FALSE(ValidateInstrument(snapshot.instruments["TKF-202612"], snapshot, "instrument"));
 }
 
+TEST(ReferenceValidationTest, ProductPriceCeilingIsBoundedAndKeepsNotionalsInInt64) {
+  Product product = SampleSnapshot().products["TKF"];
+  product.max_price_micros = 0;
+  EXPECT_EQ(ValidateProduct(product, "product")->field, "product.max_price_micros");
+  product.max_price_micros = 2'000'000'000'000'000;  // above the global ceiling
+  EXPECT_EQ(ValidateProduct(product, "product")->field, "product.max_price_micros");
+  product.max_price_micros = 1'000'000'000'000;  // at the ceiling, but:
+  product.max_trade_quantity = 1'000'000'000;    // x 1e9 contracts x 1000 overflows
+  std::optional<Rejection> r = ValidateProduct(product, "product");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->field, "product.max_price_micros");
+  EXPECT_NE(r->message.find("does not fit in int64"), std::string::npos) << r->message;
+}
+
 TEST(ReferenceValidationTest, ProductFieldsAreNamed) {
   Product product = SampleSnapshot().products["TKF"];
   product.tick_size_micros = 0;

@@ -20,7 +20,7 @@ inline ReferenceSnapshot SampleSnapshot() {
                                      5000,       "USD",
                                      12,         FinalSettlementRule::kLastBusinessDay,
                                      1,          "CASH",
-                                     10'000};
+                                     10'000,     1'000'000'000};
   snapshot.instruments["TKF-202612"] = Instrument{"TKF-202612",
                                                   "TKF",
                                                   "202612",

@@ -2,7 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/business_date.h"
+#include "core/fixed_point.h"
 #include "core/identifiers.h"
+#include "core/price_limits.h"
 
 namespace tc::clearing {
 namespace {
@@ -48,9 +50,10 @@ std::optional<Rejection> CheckTradeFields(const Trade& trade, absl::string_view 
   if (auto r = CheckIdentifier(prefix, "instrument_id", trade.instrument_id)) return r;
   if (auto r = CheckIdentifier(prefix, "buyer_account_id", trade.buyer_account_id)) return r;
   if (auto r = CheckIdentifier(prefix, "seller_account_id", trade.seller_account_id)) return r;
-  if (trade.price_micros <= 0) {
-    return Reject(absl::StatusCode::kInvalidArgument, prefix, "price_micros",
-                  absl::StrCat(trade.price_micros, " must be positive"));
+  if (!IsPriceInRange(trade.price_micros)) {
+    return Reject(
+        absl::StatusCode::kInvalidArgument, prefix, "price_micros",
+        absl::StrCat(trade.price_micros, " is outside ", kMinPriceMicros, "..", kMaxPriceMicros));
   }
   if (trade.quantity <= 0) {
     return Reject(absl::StatusCode::kInvalidArgument, prefix, "quantity",
@@ -86,10 +89,22 @@ std::optional<Rejection> CheckTradeAgainstReference(const Trade& trade,
                   absl::StrCat(trade.price_micros, " is not a multiple of the tick size ",
                                product->tick_size_micros, " of ", product->product_code));
   }
+  if (trade.price_micros > product->max_price_micros) {
+    return Reject(absl::StatusCode::kInvalidArgument, prefix, "price_micros",
+                  absl::StrCat(trade.price_micros, " exceeds the maximum price ",
+                               product->max_price_micros, " of ", product->product_code));
+  }
   if (trade.quantity > product->max_trade_quantity) {
     return Reject(absl::StatusCode::kInvalidArgument, prefix, "quantity",
                   absl::StrCat(trade.quantity, " exceeds the maximum of ",
                                product->max_trade_quantity, " contracts per trade"));
+  }
+  // Product validation bounds this already; checked again because the notional is the
+  // amount mark-to-market multiplies, and stored reference rows are not trusted blindly.
+  if (!TradeNotionalMicros(trade.price_micros, trade.quantity, product->contract_multiplier)) {
+    return Reject(absl::StatusCode::kInvalidArgument, prefix, "quantity",
+                  absl::StrCat(trade.quantity, " at price_micros ", trade.price_micros,
+                               " has a notional beyond int64 micro-USD"));
   }
   if (auto r = CheckAccount(snapshot, prefix, "buyer_account_id", trade.buyer_account_id)) {
     return r;
@@ -115,6 +130,13 @@ std::optional<Rejection> CheckTradeAgainstReference(const Trade& trade,
                                FormatBusinessDate(instrument->last_trading_date)));
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> TradeNotionalMicros(int64_t price_micros, int64_t quantity,
+                                           int64_t contract_multiplier) {
+  std::optional<int64_t> per_contract = CheckedMul(price_micros, contract_multiplier);
+  if (!per_contract) return std::nullopt;
+  return CheckedMul(*per_contract, quantity);
 }
 
 }  // namespace tc::clearing

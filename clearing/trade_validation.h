@@ -32,6 +32,10 @@ std::optional<Rejection> CheckTradeAgainstReference(const Trade& trade,
                                                     const ReferenceSnapshot& snapshot,
                                                     absl::string_view field_prefix);
 
+// price x quantity x contract multiplier in micro-USD, or nullopt when it overflows int64.
+std::optional<int64_t> TradeNotionalMicros(int64_t price_micros, int64_t quantity,
+                                           int64_t contract_multiplier);
+
 }  // namespace tc::clearing
 
 #endif  // TOKENCLEAR_CLEARING_TRADE_VALIDATION_H_

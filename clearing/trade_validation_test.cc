@@ -57,6 +57,10 @@ INSTANTIATE_TEST_SUITE_P(
              absl::StatusCode::kInvalidArgument, "trade.price_micros", "-5000"},
         Case{"PriceOffTick", [](Trade& t) { t.price_micros = 3'126'000; },
              absl::StatusCode::kInvalidArgument, "trade.price_micros", "3126000"},
+        Case{"PriceNearInt64Max", [](Trade& t) { t.price_micros = 9'223'372'036'854'775'000; },
+             absl::StatusCode::kInvalidArgument, "trade.price_micros", "9223372036854775000"},
+        Case{"PriceAboveProductMaximum", [](Trade& t) { t.price_micros = 1'000'005'000; },
+             absl::StatusCode::kInvalidArgument, "trade.price_micros", "1000005000"},
         Case{"ZeroQuantity", [](Trade& t) { t.quantity = 0; }, absl::StatusCode::kInvalidArgument,
              "trade.quantity", "0"},
         Case{"NegativeQuantity", [](Trade& t) { t.quantity = -3; },
@@ -83,6 +87,26 @@ TEST(TradeValidation, NoOpenBusinessDateRefusesTrades) {
   std::optional<Rejection> rejection = CheckTradeAgainstReference(SampleTrade(), snapshot, "trade");
   ASSERT_TRUE(rejection.has_value());
   EXPECT_EQ(rejection->code, absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(TradeValidation, NotionalThatOverflowsIsRefusedEvenIfTheProductRowAllowsIt) {
+  // A stored product row that escaped validation (ceiling 2e15, quantity 5,000) must still
+  // not admit a trade whose notional overflows int64.
+  ReferenceSnapshot snapshot = SampleSnapshot();
+  snapshot.products["TKF"].max_price_micros = 2'000'000'000'000'000;
+  Trade trade = SampleTrade();
+  trade.price_micros = 1'000'000'000'000;  // the global ceiling, on tick
+  trade.quantity = 10'000;
+  std::optional<Rejection> rejection = CheckTradeAgainstReference(trade, snapshot, "trade");
+  ASSERT_TRUE(rejection.has_value());
+  EXPECT_EQ(rejection->field, "trade.quantity");
+  EXPECT_NE(rejection->message.find("notional"), std::string::npos) << rejection->message;
+}
+
+TEST(TradeNotionalMicros, ChecksOverflow) {
+  EXPECT_EQ(TradeNotionalMicros(3'125'000, 10, 1000), 31'250'000'000);
+  EXPECT_EQ(TradeNotionalMicros(2'000'000'000'000'000, 5'000, 1000), std::nullopt);
+  EXPECT_EQ(TradeNotionalMicros(INT64_MAX, 1, 2), std::nullopt);
 }
 
 }  // namespace

@@ -22,6 +22,16 @@ TEST(BusinessDateTest, RejectsMalformedOrImpossibleDates) {
             std::string::npos);
 }
 
+TEST(BusinessDateTest, SaysWhatIsWrongWithADate) {
+  auto message = [](const char* text) {
+    return std::string(ParseBusinessDate("d", text).status().message());
+  };
+  EXPECT_NE(message("2026/11/23").find("not a date of the form YYYY-MM-DD"), std::string::npos);
+  EXPECT_NE(message("2026-02-30").find("not a calendar date"), std::string::npos);
+  EXPECT_NE(message("1999-12-31").find("outside 2000-01-01..2199-12-31"), std::string::npos);
+  EXPECT_NE(message("2200-01-01").find("outside"), std::string::npos);
+}
+
 TEST(BusinessDateTest, KnowsWeekends) {
   EXPECT_TRUE(IsWeekend(absl::CivilDay(2026, 11, 21)));
   EXPECT_TRUE(IsWeekend(absl::CivilDay(2026, 11, 22)));

@@ -9,7 +9,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "core/fixed_point.h"
+#include "core/price_limits.h"
 #include "core/status_macros.h"
+#include "margin/checked_math.h"
 #include "margin/compiled_parameters.h"
 #include "margin/futures_risk_array.h"
 
@@ -22,7 +24,9 @@ constexpr int64_t kPpm = kPpmPerUnit;
 int64_t ToPpm(double value) { return std::llround(value * static_cast<double>(kPpm)); }
 
 // Smallest multiple of `step` that is >= value (value >= 0): conservative rounding.
-int64_t RoundUpTo(int64_t value, int64_t step) { return (value + step - 1) / step * step; }
+int64_t RoundUpTo(CheckedMath& math, int64_t value, int64_t step) {
+  return math.Narrow(math.Mul(math.Add(value, step - 1) / step, step));
+}
 
 int64_t RoundDownTo(int64_t value, int64_t step) { return value / step * step; }
 
@@ -36,10 +40,10 @@ using Series = std::vector<IndexObservation>;
 absl::StatusOr<Series> UsableSeries(const IndexHistory& history, absl::CivilDay business_date) {
   Series series;
   for (const IndexObservation& o : history.values) {
-    if (o.value_micros <= 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("index '", history.index_code, "' value_micros = ", o.value_micros, " on ",
-                       absl::FormatCivilTime(o.date), " is not positive"));
+    if (!IsPriceInRange(o.value_micros)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "index '", history.index_code, "' value_micros = ", o.value_micros, " on ",
+          absl::FormatCivilTime(o.date), " is outside ", kMinPriceMicros, "..", kMaxPriceMicros));
     }
     if (o.date <= business_date) series.push_back(o);
   }
@@ -82,11 +86,13 @@ Volatility MeasureVolatility(const std::vector<double>& returns, int64_t lambda_
 }
 
 // value x multiplier x factor_ppm / 1e6, exact then rounded once.
-int64_t ScaledContractValue(int64_t value_micros, int64_t multiplier, int64_t factor_ppm) {
-  return RoundedDiv(static_cast<__int128>(value_micros) * multiplier * factor_ppm, kPpm);
+int64_t ScaledContractValue(CheckedMath& math, int64_t value_micros, int64_t multiplier,
+                            int64_t factor_ppm) {
+  return math.Div(math.Mul(math.Mul(value_micros, multiplier), factor_ppm), kPpm);
 }
 
-absl::StatusOr<ProductStatistics> MeasureProduct(const CalibrationProduct& product,
+absl::StatusOr<ProductStatistics> MeasureProduct(CheckedMath& math,
+                                                 const CalibrationProduct& product,
                                                  const Series& series, const CalibrationMethod& m) {
   const std::vector<double> returns = LogReturns(series);
   if (static_cast<int>(returns.size()) < m.min_returns) {
@@ -103,17 +109,18 @@ absl::StatusOr<ProductStatistics> MeasureProduct(const CalibrationProduct& produ
   s.buffer_released = static_cast<__int128>(vol.ewma_ppm) * kPpm >=
                       static_cast<__int128>(vol.long_run_ppm) * m.stress_ratio_ppm;
   // z x sigma x sqrt(h), each in ppm: a factor scaled by 1e18.
+  // Checked: the index value comes from outside; an overflow is an error status.
   const __int128 factor =
-      static_cast<__int128>(m.confidence_z_ppm) * vol.ewma_ppm * m.sqrt_holding_period_ppm;
-  s.raw_psr_micros = RoundedDiv(factor * s.index_value_micros * product.contract_multiplier,
-                                static_cast<__int128>(kPpm) * kPpm * kPpm);
+      math.Mul(math.Mul(m.confidence_z_ppm, vol.ewma_ppm), m.sqrt_holding_period_ppm);
+  s.raw_psr_micros =
+      math.Div(math.Mul(math.Mul(factor, s.index_value_micros), product.contract_multiplier),
+               static_cast<__int128>(kPpm) * kPpm * kPpm);
   s.floor_psr_micros =
-      ScaledContractValue(s.index_value_micros, product.contract_multiplier, m.psr_floor_ppm);
+      ScaledContractValue(math, s.index_value_micros, product.contract_multiplier, m.psr_floor_ppm);
   const int64_t buffered =
-      s.buffer_released
-          ? s.raw_psr_micros
-          : RoundedDiv(static_cast<__int128>(s.raw_psr_micros) * (kPpm + m.apc_buffer_ppm), kPpm);
-  s.psr_micros = RoundUpTo(std::max(s.floor_psr_micros, buffered), m.psr_rounding_micros);
+      s.buffer_released ? s.raw_psr_micros
+                        : math.Div(math.Mul(s.raw_psr_micros, kPpm + m.apc_buffer_ppm), kPpm);
+  s.psr_micros = RoundUpTo(math, std::max(s.floor_psr_micros, buffered), m.psr_rounding_micros);
   return s;
 }
 
@@ -206,16 +213,16 @@ std::optional<int64_t> SpreadChangeQuantile(const std::map<absl::CivilDay, int64
   return changes[rank - 1];
 }
 
-int64_t ShareOfPsr(int64_t psr_micros, int64_t share_ppm, const CalibrationMethod& m) {
-  return RoundUpTo(RoundedDiv(static_cast<__int128>(psr_micros) * share_ppm, kPpm),
-                   m.psr_rounding_micros);
+int64_t ShareOfPsr(CheckedMath& math, int64_t psr_micros, int64_t share_ppm,
+                   const CalibrationMethod& m) {
+  return RoundUpTo(math, math.Div(math.Mul(psr_micros, share_ppm), kPpm), m.psr_rounding_micros);
 }
 
 // The charge for one spread of `near` against `far`: from their price history (the
 // quantile daily spread move over the holding period, in USD per contract, floored at a
 // share of the PSR per month of gap) when there is enough of it, else the conservative
 // rule; never above the cap.
-CalendarSpreadStatistics CalendarCharge(const CalibrationContract& near,
+CalendarSpreadStatistics CalendarCharge(CheckedMath& math, const CalibrationContract& near,
                                         const CalibrationContract& far,
                                         const CalibrationProduct& product, int64_t psr_micros,
                                         const PricesByContract& prices,
@@ -223,7 +230,7 @@ CalendarSpreadStatistics CalendarCharge(const CalibrationContract& near,
   CalendarSpreadStatistics stats{.near_contract = near.contract_id,
                                  .far_contract = far.contract_id};
   const int64_t months = MonthsBetween(near.period, far.period);
-  const int64_t cap = ShareOfPsr(psr_micros, m.calendar_charge_cap_ppm, m);
+  const int64_t cap = ShareOfPsr(math, psr_micros, m.calendar_charge_cap_ppm, m);
   auto near_prices = prices.find(near.contract_id);
   auto far_prices = prices.find(far.contract_id);
   std::optional<int64_t> quantile;
@@ -233,24 +240,25 @@ CalendarSpreadStatistics CalendarCharge(const CalibrationContract& near,
   }
   if (!quantile) {
     stats.charge_micros =
-        std::min(cap, ShareOfPsr(psr_micros, months * m.calendar_charge_per_month_ppm, m));
+        std::min(cap, ShareOfPsr(math, psr_micros, months * m.calendar_charge_per_month_ppm, m));
     return stats;
   }
   stats.from_history = true;
   stats.quantile_change_micros = *quantile;
-  const int64_t historical =
-      RoundUpTo(RoundedDiv(static_cast<__int128>(*quantile) * product.contract_multiplier *
-                               m.sqrt_holding_period_ppm,
-                           kPpm),
-                m.psr_rounding_micros);
-  const int64_t floor = ShareOfPsr(psr_micros, months * m.calendar_floor_per_month_ppm, m);
+  const int64_t historical = RoundUpTo(
+      math,
+      math.Div(
+          math.Mul(math.Mul(*quantile, product.contract_multiplier), m.sqrt_holding_period_ppm),
+          kPpm),
+      m.psr_rounding_micros);
+  const int64_t floor = ShareOfPsr(math, psr_micros, months * m.calendar_floor_per_month_ppm, m);
   stats.charge_micros = std::min(cap, std::max(historical, floor));
   return stats;
 }
 
 // One intra tier per contract month; a tier-to-tier spread for every pair of months,
 // nearest months first.
-void AddCalendarSpreads(CombinedCommodity& cc, const CalibrationProduct& product,
+void AddCalendarSpreads(CheckedMath& math, CombinedCommodity& cc, const CalibrationProduct& product,
                         int64_t psr_micros, const PricesByContract& prices,
                         const CalibrationMethod& m,
                         std::vector<CalendarSpreadStatistics>& statistics) {
@@ -266,7 +274,7 @@ void AddCalendarSpreads(CombinedCommodity& cc, const CalibrationProduct& product
   for (int gap = 1; gap < n; ++gap) {
     for (int i = 0; i + gap < n; ++i) {
       CalendarSpreadStatistics charge =
-          CalendarCharge(contracts[i], contracts[i + gap], product, psr_micros, prices, m);
+          CalendarCharge(math, contracts[i], contracts[i + gap], product, psr_micros, prices, m);
       cc.intra_spreads.push_back({.kind = IntraSpreadKind::kTierToTier,
                                   .priority = gap * 100 + i,
                                   .charge_per_spread_micros = charge.charge_micros,
@@ -277,28 +285,32 @@ void AddCalendarSpreads(CombinedCommodity& cc, const CalibrationProduct& product
   }
 }
 
-CombinedCommodity Commodity(const CalibrationProduct& product, const ProductStatistics& s,
-                            const PricesByContract& prices, const CalibrationMethod& m,
+CombinedCommodity Commodity(CheckedMath& math, const CalibrationProduct& product,
+                            const ProductStatistics& s, const PricesByContract& prices,
+                            const CalibrationMethod& m,
                             std::vector<CalendarSpreadStatistics>& statistics) {
   CombinedCommodity cc{.code = product.product_code,
                        .currency = product.currency,
                        .futures_price_scan_range_micros = s.psr_micros,
                        .initial_to_maintenance = m.ratios};
-  AddCalendarSpreads(cc, product, s.psr_micros, prices, m, statistics);
+  AddCalendarSpreads(math, cc, product, s.psr_micros, prices, m, statistics);
   return cc;
 }
 
 // Legs balance dollar risk: the larger-PSR leg is one delta, the other PSR_large/PSR_small
 // deltas, rounded to the method's delta step.
-InterSpread CreditSpread(const ProductStatistics& a, const ProductStatistics& b, int64_t rate_ppm,
-                         const CalibrationMethod& m) {
+InterSpread CreditSpread(CheckedMath& math, const ProductStatistics& a, const ProductStatistics& b,
+                         int64_t rate_ppm, const CalibrationMethod& m) {
   const bool a_larger = a.psr_micros >= b.psr_micros;
   const int64_t large = a_larger ? a.psr_micros : b.psr_micros;
   const int64_t small = a_larger ? b.psr_micros : a.psr_micros;
   const int64_t step = m.leg_delta_step_udelta;
-  const int64_t small_leg_udelta = RoundedDiv(static_cast<__int128>(large) * kUdeltaPerDelta,
-                                              static_cast<__int128>(small) * step) *
-                                   step;
+  // A PSR is at least one rounding step, so `small` > 0 unless the arithmetic overflowed
+  // (already flagged): then any value will do, the result is discarded.
+  const int64_t small_leg_udelta =
+      small <= 0 ? 0
+                 : math.Narrow(math.Mul(
+                       math.Div(math.Mul(large, kUdeltaPerDelta), math.Mul(small, step)), step));
   return {.credit_rate_ppm = rate_ppm,
           .legs = {{.combined_commodity = a.product_code,
                     .delta_per_spread_udelta = a_larger ? kUdeltaPerDelta : small_leg_udelta,
@@ -309,8 +321,8 @@ InterSpread CreditSpread(const ProductStatistics& a, const ProductStatistics& b,
 }
 
 // One credit spread per correlated pair of products, highest credit first (priority 1..).
-void AddInterSpreads(CalibrationResult& result, const std::vector<const Series*>& series,
-                     const CalibrationMethod& m) {
+void AddInterSpreads(CheckedMath& math, CalibrationResult& result,
+                     const std::vector<const Series*>& series, const CalibrationMethod& m) {
   for (size_t a = 0; a < result.products.size(); ++a) {
     for (size_t b = a + 1; b < result.products.size(); ++b) {
       PairStatistics pair =
@@ -318,7 +330,7 @@ void AddInterSpreads(CalibrationResult& result, const std::vector<const Series*>
       pair.credit_rate_ppm = CreditRate(pair.correlation_ppm, m);
       if (pair.credit_rate_ppm > 0) {
         result.parameters.inter_spreads.push_back(
-            CreditSpread(result.products[a], result.products[b], pair.credit_rate_ppm, m));
+            CreditSpread(math, result.products[a], result.products[b], pair.credit_rate_ppm, m));
       }
       result.pairs.push_back(std::move(pair));
     }
@@ -355,6 +367,7 @@ absl::StatusOr<CalibrationResult> Calibrate(const CalibrationInput& input) {
     TC_ASSIGN_OR_RETURN(series_by_index[history.index_code],
                         UsableSeries(history, input.business_date));
   }
+  CheckedMath math;
   CalibrationResult result;
   result.parameters.version_id = input.version_id;
   result.parameters.business_date = input.business_date;
@@ -368,16 +381,21 @@ absl::StatusOr<CalibrationResult> Calibrate(const CalibrationInput& input) {
                                                      "' index_code '", product.index_code,
                                                      "' has no history"));
     }
-    TC_ASSIGN_OR_RETURN(ProductStatistics stats, MeasureProduct(product, series->second, m));
+    TC_ASSIGN_OR_RETURN(ProductStatistics stats, MeasureProduct(math, product, series->second, m));
     result.parameters.combined_commodities.push_back(
-        Commodity(product, stats, prices, m, result.calendar_spreads));
+        Commodity(math, product, stats, prices, m, result.calendar_spreads));
     for (const CalibrationContract& c : product.contracts) {
       result.parameters.contracts.push_back(FutureContract(c, product.product_code, stats, m));
     }
     result.products.push_back(std::move(stats));
     product_series.push_back(&series->second);
   }
-  AddInterSpreads(result, product_series, m);
+  AddInterSpreads(math, result, product_series, m);
+  if (math.overflowed()) {
+    return absl::OutOfRangeError(
+        "calibration: a margin amount does not fit in int64 micro-USD (index values or trade "
+        "prices out of range)");
+  }
   TC_RETURN_IF_ERROR(CompileParameters(result.parameters).status());
   return result;
 }

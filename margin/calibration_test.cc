@@ -243,5 +243,28 @@ TEST(Calibration, IgnoresValuesAfterTheBusinessDate) {
   EXPECT_EQ(MustCalibrate(input).products[0].psr_micros, 39'196'000'000);
 }
 
+// Values from outside never abort the process: out of the documented range is an
+// error naming the index, date and value; inside it, an amount that cannot be held is
+// OUT_OF_RANGE.
+TEST(Calibration, IndexValueAboveTheCeilingIsAnErrorNotAnAbort) {
+  IndexHistory huge = History("OPEN", 21, [](int i) { return int64_t{1'000'000'000'000'000}; });
+  absl::StatusOr<CalibrationResult> result = Calibrate(TwoProducts(std::move(huge)));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(result.status().message()),
+              ::testing::HasSubstr("value_micros = 1000000000000000"));
+}
+
+TEST(Calibration, ExtremeButInRangeHistoryNeverAborts) {
+  // Jumps between 1 micro and the ceiling: the largest volatility a valid history can have.
+  IndexHistory wild = History(
+      "OPEN", 21, [](int i) { return i % 2 == 0 ? int64_t{1} : int64_t{1'000'000'000'000}; });
+  CalibrationInput input = TwoProducts(std::move(wild));
+  input.products[1].contract_multiplier = 1'000'000;
+  absl::StatusOr<CalibrationResult> result = Calibrate(input);
+  if (!result.ok()) {
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kOutOfRange) << result.status();
+  }
+}
+
 }  // namespace
 }  // namespace tc::margin

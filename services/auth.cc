@@ -27,43 +27,4 @@ absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::ServerContext&
   return principal->second;
 }
 
-absl::StatusOr<Principal> Authenticator::Authorize(const grpc::ServerContext& context,
-                                                   std::initializer_list<store::Role> roles) {
-  absl::StatusOr<Principal> caller = Authenticate(context);
-  if (!caller.ok()) return caller;
-  if (absl::Status s = RequireRole(*caller, roles); !s.ok()) return s;
-  return caller;
-}
-
-absl::Status RequireRole(const Principal& principal, std::initializer_list<store::Role> roles) {
-  for (store::Role role : roles) {
-    if (principal.role == role) return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(absl::StrCat("principal '", principal.principal_id,
-                                                  "' with role ", store::RoleName(principal.role),
-                                                  " may not call this method"));
-}
-
-absl::StatusOr<std::string> VisibleMember(const Principal& principal,
-                                          const std::string& requested) {
-  if (principal.role != store::Role::kMember) return requested;
-  if (!requested.empty() && requested != principal.member_id) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("member_id '", requested, "': member principals see only their own member '",
-                     principal.member_id, "'"));
-  }
-  return principal.member_id;
-}
-
-absl::Status CheckAccountVisible(const Principal& principal, const ReferenceState& state,
-                                 const std::string& account_id) {
-  if (principal.role != store::Role::kMember) return absl::OkStatus();
-  const clearing::Account* account = state.snapshot.FindAccount(account_id);
-  if (account == nullptr || account->member_id != principal.member_id) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "account_id '", account_id, "' is not an account of member '", principal.member_id, "'"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace tc::services

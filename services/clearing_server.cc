@@ -9,8 +9,10 @@
 #include "services/inflight_calls.h"
 #include "services/margin_service.h"
 #include "services/position_service.h"
+#include "services/readiness.h"
 #include "services/reference_cache.h"
 #include "services/reference_data_service.h"
+#include "services/rpc.h"
 #include "services/trade_capture_service.h"
 #include "store/migrations.h"
 #include "store/pg_pool.h"
@@ -37,12 +39,14 @@ struct ClearingServer::Parts {
   std::unique_ptr<store::PgPool> pool;
   std::unique_ptr<ReferenceCache> cache;
   std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<Rpc> rpc;
   std::unique_ptr<TradeIngestor> ingestor;
   std::unique_ptr<TradeCaptureServiceImpl> trade_capture;
   std::unique_ptr<ReferenceDataServiceImpl> reference_data;
   std::unique_ptr<PositionServiceImpl> positions;
   std::unique_ptr<MarginServiceImpl> margin;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<Readiness> readiness;
 };
 
 ClearingServer::ClearingServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -66,14 +70,15 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   }
   parts->cache = std::make_unique<ReferenceCache>(*parts->pool);
   parts->auth = std::make_unique<Authenticator>(*parts->cache);
+  parts->rpc = std::make_unique<Rpc>(*parts->auth);
   parts->ingestor =
       std::make_unique<TradeIngestor>(*parts->pool, *parts->cache, options.ingest_limits);
-  parts->trade_capture = std::make_unique<TradeCaptureServiceImpl>(*parts->auth, *parts->ingestor);
+  parts->trade_capture = std::make_unique<TradeCaptureServiceImpl>(*parts->rpc, *parts->ingestor);
   parts->reference_data =
-      std::make_unique<ReferenceDataServiceImpl>(*parts->pool, *parts->cache, *parts->auth);
+      std::make_unique<ReferenceDataServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
   parts->positions =
-      std::make_unique<PositionServiceImpl>(*parts->pool, *parts->cache, *parts->auth);
-  parts->margin = std::make_unique<MarginServiceImpl>(*parts->pool, *parts->cache, *parts->auth);
+      std::make_unique<PositionServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
+  parts->margin = std::make_unique<MarginServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -96,9 +101,10 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   if (parts->server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
   }
-  grpc::HealthCheckServiceInterface* health = parts->server->GetHealthCheckService();
-  health->SetServingStatus(true);
-  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  parts->readiness = std::make_unique<Readiness>(
+      *parts->pool, parts->server->GetHealthCheckService(),
+      std::vector<std::string>(std::begin(kServiceNames), std::end(kServiceNames)));
+  parts->readiness->Start(options.readiness_interval);
   std::unique_ptr<ClearingServer> server(new ClearingServer(std::move(parts)));
   server->port_ = port;
   server->health_grace_ = options.health_grace;
@@ -110,7 +116,7 @@ void ClearingServer::Shutdown(absl::Duration drain) {
   stopped_ = true;
   // NOT_SERVING first, so that health-checking clients stop sending new work.
   grpc::HealthCheckServiceInterface* health = parts_->server->GetHealthCheckService();
-  health->SetServingStatus(false);
+  parts_->readiness->Stop();  // NOT_SERVING from now on
   parts_->trade_capture->BeginShutdown();
   if (drain > absl::ZeroDuration()) absl::SleepFor(health_grace_);
   // Our own count of the work under way; then refuse new calls and cancel what is left.

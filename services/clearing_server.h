@@ -32,6 +32,8 @@ struct ServerOptions {
   // When set, an ADMIN principal "bootstrap-admin" with this token is ensured at start,
   // so a fresh system can be configured through the API.
   std::string bootstrap_admin_token;
+  // How often health checks that PostgreSQL answers (services/readiness.h).
+  absl::Duration readiness_interval = absl::Seconds(1);
 };
 
 class ClearingServer {

@@ -9,22 +9,20 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "clearing/contract_calendar.h"
 #include "core/business_date.h"
 #include "core/check.h"
 #include "core/identifiers.h"
+#include "core/price_limits.h"
 #include "core/status_macros.h"
 #include "margin/calibration.h"
 #include "margin/margin_calculator.h"
 #include "margin/position.h"
 #include "margin/spn_writer.h"
-#include "services/grpc_status.h"
-#include "services/trade_capture_service.h"
 #include "store/position_store.h"
 
 namespace tc::services {
 namespace {
-
-using store::Role;
 
 constexpr absl::Duration kReadTime = absl::Seconds(30);
 constexpr absl::Duration kBatchTime = absl::Seconds(120);
@@ -134,23 +132,53 @@ absl::Status CheckQuantity(absl::string_view field, int64_t quantity, bool posit
                    positive_only ? "in 1.." : "non-zero, |q| <= ", margin::kMaxAbsQuantity));
 }
 
-absl::StatusOr<std::vector<store::IndexValueRow>> ValidIndexValues(
-    const pb::LoadIndexValuesRequest& request) {
-  if (request.values().empty() || request.values_size() > kMaxIndexValues) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("values: ", request.values_size(), " given, expected 1..", kMaxIndexValues));
+absl::Status CheckIndexValueCount(const pb::LoadIndexValuesRequest& request) {
+  if (!request.values().empty() && request.values_size() <= kMaxIndexValues) {
+    return absl::OkStatus();
   }
+  return absl::InvalidArgumentError(
+      absl::StrCat("values: ", request.values_size(), " given, expected 1..", kMaxIndexValues));
+}
+
+// A date an index value or a calibration may be for: a business day (weekends and
+// holidays are not), not after the open business date (nothing is known of the future).
+absl::Status CheckPastBusinessDay(absl::string_view field, absl::CivilDay day,
+                                  const ReferenceState& state) {
+  TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(state));
+  const std::string text = FormatBusinessDate(day);
+  if (day > open) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " ", text, " is after the open business date ", FormatBusinessDate(open)));
+  }
+  if (!clearing::BusinessCalendar(state.holidays).IsBusinessDay(day)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " ", text, " is not a business day (weekend or holiday)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<store::IndexValueRow>> ValidIndexValues(
+    const pb::LoadIndexValuesRequest& request, const ReferenceState& state) {
+  absl::flat_hash_set<absl::string_view> index_codes;
+  for (const auto& [code, product] : state.snapshot.products)
+    index_codes.insert(product.index_code);
   std::vector<store::IndexValueRow> rows;
   absl::flat_hash_set<std::string> seen;
   for (int i = 0; i < request.values_size(); ++i) {
     const pb::IndexValue& v = request.values(i);
     const std::string path = absl::StrCat("values[", i, "]");
     TC_RETURN_IF_ERROR(ValidateIdentifier(absl::StrCat(path, ".index_code"), v.index_code()));
-    TC_RETURN_IF_ERROR(
-        ParseBusinessDate(absl::StrCat(path, ".business_date"), v.business_date()).status());
-    if (v.value_micros() <= 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ".value_micros ", v.value_micros(), " is not positive"));
+    if (!index_codes.contains(v.index_code())) {
+      return absl::NotFoundError(
+          absl::StrCat(path, ".index_code '", v.index_code(), "' is not the index of any product"));
+    }
+    const std::string date_field = absl::StrCat(path, ".business_date");
+    TC_ASSIGN_OR_RETURN(absl::CivilDay day, ParseBusinessDate(date_field, v.business_date()));
+    TC_RETURN_IF_ERROR(CheckPastBusinessDay(date_field, day, state));
+    if (!IsPriceInRange(v.value_micros())) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ".value_micros ", v.value_micros(),
+                                                     " is outside ", kMinPriceMicros, "..",
+                                                     kMaxPriceMicros));
     }
     if (!seen.insert(absl::StrCat(v.index_code(), "/", v.business_date())).second) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": index ", v.index_code(), " on ",
@@ -281,7 +309,7 @@ std::shared_ptr<const margin::CompiledParameters> MarginServiceImpl::FindCompile
 }
 
 absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceImpl::WhatIfSet(
-    Context* context, const std::string& version) {
+    absl::Time deadline, const std::string& version) {
   std::string wanted = version;
   std::string open_date;
   if (wanted.empty()) {
@@ -299,11 +327,10 @@ absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceI
     if (std::shared_ptr<const margin::CompiledParameters> warm = FindCompiled(wanted)) return warm;
   }
   std::shared_ptr<const margin::CompiledParameters> params;
-  TC_RETURN_IF_ERROR(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        TC_ASSIGN_OR_RETURN(params, SetFor(tx, *cache_.Current(tx), version));
-        return absl::OkStatus();
-      }));
+  TC_RETURN_IF_ERROR(pool_.Transact({.deadline = deadline}, [&](pqxx::work& tx) -> absl::Status {
+    TC_ASSIGN_OR_RETURN(params, SetFor(tx, *cache_.Current(tx), version));
+    return absl::OkStatus();
+  }));
   if (version.empty()) {
     absl::MutexLock lock(&mutex_);
     approved_ = ApprovedVersion{open_date, params->version_id, absl::Now()};
@@ -344,7 +371,7 @@ absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceI
 absl::StatusOr<MarginServiceImpl::AccountBook> MarginServiceImpl::LoadAccountBook(
     pqxx::work& tx, const Principal& caller, const std::string& account_id) {
   std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-  TC_RETURN_IF_ERROR(CheckAccountVisible(caller, *state, account_id));
+  TC_RETURN_IF_ERROR(clearing::CheckAccountVisible(caller, state->snapshot, account_id));
   const clearing::Account* account = state->snapshot.FindAccount(account_id);
   if (account == nullptr) {
     return absl::NotFoundError(absl::StrCat("account_id '", account_id, "' does not exist"));
@@ -357,348 +384,344 @@ absl::StatusOr<MarginServiceImpl::AccountBook> MarginServiceImpl::LoadAccountBoo
 grpc::Status MarginServiceImpl::LoadIndexValues(Context* context,
                                                 const pb::LoadIndexValuesRequest* request,
                                                 pb::LoadIndexValuesResponse* response) {
-  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kTreasury, Role::kAdmin});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<std::vector<store::IndexValueRow>> rows = ValidIndexValues(*request);
-  if (!rows.ok()) return ToGrpcStatus(rows.status());
-  absl::flat_hash_set<std::string> codes;
-  for (const store::IndexValueRow& row : *rows) codes.insert(row.index_code);
-  std::vector<std::string> sorted_codes(codes.begin(), codes.end());
-  std::sort(sorted_codes.begin(), sorted_codes.end());
-  return ToGrpcStatus(
-      pool_.Transact({.deadline = RequestDeadline(*context, kBatchTime)}, [&](pqxx::work& tx) {
-        response->set_loaded(store::UpsertIndexValues(tx, *rows, caller->principal_id));
-        store::Audit(tx, caller->principal_id, "LoadIndexValues", absl::StrJoin(sorted_codes, ","),
-                     {"values"}, {absl::StrCat(rows->size())});
-        return absl::OkStatus();
-      }));
+  return rpc_.Run(
+      context, "LoadIndexValues", clearing::kTreasuryOnly, kBatchTime,
+      [&](const Call& call) -> absl::Status {
+        TC_RETURN_IF_ERROR(CheckIndexValueCount(*request));
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          // Validated against the committed reference data: index codes of listed
+          // products, business days no later than the open business date.
+          std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+          TC_ASSIGN_OR_RETURN(std::vector<store::IndexValueRow> rows,
+                              ValidIndexValues(*request, *state));
+          absl::flat_hash_set<std::string> codes;
+          for (const store::IndexValueRow& row : rows) codes.insert(row.index_code);
+          std::vector<std::string> sorted_codes(codes.begin(), codes.end());
+          std::sort(sorted_codes.begin(), sorted_codes.end());
+          response->set_loaded(store::UpsertIndexValues(tx, rows, call.caller.principal_id));
+          store::Audit(tx, call.caller.principal_id, "LoadIndexValues",
+                       absl::StrJoin(sorted_codes, ","), {"values"}, {absl::StrCat(rows.size())});
+          return absl::OkStatus();
+        });
+      });
 }
 
 grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
                                                     const pb::CalibrateParametersRequest* request,
                                                     pb::RiskParameterSet* response) {
-  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kTreasury});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", request->business_date());
-  if (!day.ok()) return ToGrpcStatus(day.status());
-  const std::string date = FormatBusinessDate(*day);
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kBatchTime), .retry_unique_violation = true},
-      [&](pqxx::work& tx) -> absl::Status {
-        std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-        margin::CalibrationInput input{
-            .version_id = absl::StrCat(date, "-", store::CountParameterSets(tx, date) + 1),
-            .business_date = *day,
-            .products = CalibrationProducts(state->snapshot, *day)};
-        if (input.products.empty()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("no active contract trades on business_date ", date));
-        }
-        std::vector<std::string> index_codes;
-        for (const auto& p : input.products) index_codes.push_back(p.index_code);
-        input.histories = store::LoadIndexHistories(tx, index_codes, date);
-        std::vector<std::string> contract_ids;
-        for (const auto& p : input.products) {
-          for (const auto& c : p.contracts) contract_ids.push_back(c.contract_id);
-        }
-        input.futures_prices = store::LoadDailyTradePrices(
-            tx, contract_ids, FormatBusinessDate(*day - kSpreadHistoryDays), date);
-        absl::StatusOr<margin::CalibrationResult> result = margin::Calibrate(input);
-        if (!result.ok()) return AsPrecondition(result.status());
-        *response = pb::RiskParameterSet();
-        response->set_version(input.version_id);
-        response->set_business_date(date);
-        response->set_created_by(caller->principal_id);
-        *response->mutable_parameters() = ToProto(result->parameters);
-        for (const auto& s : result->products) *response->add_products() = ToProto(s);
-        for (const auto& s : result->pairs) *response->add_pairs() = ToProto(s);
-        for (const auto& s : result->calendar_spreads) {
-          *response->add_calendar_spreads() = ToProto(s);
-        }
-        store::InsertParameterSet(tx, {input.version_id, date, "DRAFT", caller->principal_id, "",
-                                       response->SerializeAsString()});
-        response->set_status(pb::PARAMETER_SET_STATUS_DRAFT);
-        store::Audit(tx, caller->principal_id, "CalibrateParameters", input.version_id,
-                     {"business_date"}, {date});
-        return absl::OkStatus();
-      }));
+  return rpc_.Run(
+      context, "CalibrateParameters", clearing::kTreasuryOnly, kBatchTime,
+      [&](const Call& call) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(absl::CivilDay day,
+                            ParseBusinessDate("business_date", request->business_date()));
+        const std::string date = FormatBusinessDate(day);
+        return pool_.Transact(
+            {.deadline = call.deadline, .retry_unique_violation = true},
+            [&](pqxx::work& tx) -> absl::Status {
+              std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+              TC_RETURN_IF_ERROR(CheckPastBusinessDay("business_date", day, *state));
+              margin::CalibrationInput input{
+                  .version_id = absl::StrCat(date, "-", store::CountParameterSets(tx, date) + 1),
+                  .business_date = day,
+                  .products = CalibrationProducts(state->snapshot, day)};
+              if (input.products.empty()) {
+                return absl::FailedPreconditionError(
+                    absl::StrCat("no active contract trades on business_date ", date));
+              }
+              std::vector<std::string> index_codes;
+              for (const auto& p : input.products) index_codes.push_back(p.index_code);
+              input.histories = store::LoadIndexHistories(tx, index_codes, date);
+              std::vector<std::string> contract_ids;
+              for (const auto& p : input.products) {
+                for (const auto& c : p.contracts) contract_ids.push_back(c.contract_id);
+              }
+              input.futures_prices = store::LoadDailyTradePrices(
+                  tx, contract_ids, FormatBusinessDate(day - kSpreadHistoryDays), date);
+              absl::StatusOr<margin::CalibrationResult> result = margin::Calibrate(input);
+              if (!result.ok()) return AsPrecondition(result.status());
+              *response = pb::RiskParameterSet();
+              response->set_version(input.version_id);
+              response->set_business_date(date);
+              response->set_created_by(call.caller.principal_id);
+              *response->mutable_parameters() = ToProto(result->parameters);
+              for (const auto& s : result->products) *response->add_products() = ToProto(s);
+              for (const auto& s : result->pairs) *response->add_pairs() = ToProto(s);
+              for (const auto& s : result->calendar_spreads) {
+                *response->add_calendar_spreads() = ToProto(s);
+              }
+              store::InsertParameterSet(
+                  tx, {input.version_id, date, "DRAFT", call.caller.principal_id, "",
+                       response->SerializeAsString()});
+              response->set_status(pb::PARAMETER_SET_STATUS_DRAFT);
+              store::Audit(tx, call.caller.principal_id, "CalibrateParameters", input.version_id,
+                           {"business_date"}, {date});
+              return absl::OkStatus();
+            });
+      });
 }
 
 grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
                                                     const pb::ApproveParameterSetRequest* request,
                                                     pb::RiskParameterSet* response) {
-  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kTreasury});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateIdentifier("version", request->version()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<store::ParameterSetRow> row =
-            store::FindParameterSet(tx, request->version(), /*for_update=*/true);
-        if (!row) {
-          return absl::NotFoundError(
-              absl::StrCat("version '", request->version(), "' does not exist"));
-        }
-        if (row->status != "DRAFT") {
-          return absl::FailedPreconditionError(
-              absl::StrCat("version '", row->version, "' is ", row->status, ", not DRAFT"));
-        }
-        if (row->created_by == caller->principal_id) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("version '", row->version, "' was created by '", row->created_by,
-                           "'; four eyes: another treasury principal must approve it"));
-        }
-        store::ApproveParameterSet(tx, *row, caller->principal_id);
-        {
-          absl::MutexLock lock(&mutex_);
-          approved_.reset();  // what-if must see the newly approved set at once
-        }
-        row->status = "APPROVED";
-        row->approved_by = caller->principal_id;
-        TC_ASSIGN_OR_RETURN(*response, ParseSet(*row));
-        store::Audit(tx, caller->principal_id, "ApproveParameterSet", row->version,
-                     {"business_date"}, {row->business_date});
-        return absl::OkStatus();
-      }));
+  return rpc_.Run(
+      context, "ApproveParameterSet", clearing::kTreasuryOnly, kReadTime,
+      [&](const Call& call) -> absl::Status {
+        TC_RETURN_IF_ERROR(ValidateIdentifier("version", request->version()));
+        const Principal* caller = &call.caller;
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          std::optional<store::ParameterSetRow> row =
+              store::FindParameterSet(tx, request->version(), /*for_update=*/true);
+          if (!row) {
+            return absl::NotFoundError(
+                absl::StrCat("version '", request->version(), "' does not exist"));
+          }
+          if (row->status != "DRAFT") {
+            return absl::FailedPreconditionError(
+                absl::StrCat("version '", row->version, "' is ", row->status, ", not DRAFT"));
+          }
+          if (row->created_by == caller->principal_id) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("version '", row->version, "' was created by '", row->created_by,
+                             "'; four eyes: another treasury principal must approve it"));
+          }
+          store::ApproveParameterSet(tx, *row, caller->principal_id);
+          {
+            absl::MutexLock lock(&mutex_);
+            approved_.reset();  // what-if must see the newly approved set at once
+          }
+          row->status = "APPROVED";
+          row->approved_by = caller->principal_id;
+          TC_ASSIGN_OR_RETURN(*response, ParseSet(*row));
+          store::Audit(tx, caller->principal_id, "ApproveParameterSet", row->version,
+                       {"business_date"}, {row->business_date});
+          return absl::OkStatus();
+        });
+      });
 }
 
 grpc::Status MarginServiceImpl::ListParameterSets(Context* context,
                                                   const pb::ListParameterSetsRequest* request,
                                                   pb::ListParameterSetsResponse* response) {
-  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!request->business_date().empty()) {
-    if (absl::Status s = ParseBusinessDate("business_date", request->business_date()).status();
-        !s.ok()) {
-      return ToGrpcStatus(s);
-    }
-  }
-  return ToGrpcStatus(
-      pool_.Transact({.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) {
-        for (const store::ParameterSetRow& row :
-             store::ListParameterSets(tx, request->business_date())) {
-          *response->add_sets() = Summary(row);
+  return rpc_.Run(
+      context, "ListParameterSets", clearing::kAnyRole, kReadTime,
+      [&](const Call& call) -> absl::Status {
+        if (!request->business_date().empty()) {
+          TC_RETURN_IF_ERROR(ParseBusinessDate("business_date", request->business_date()).status());
         }
-        return absl::OkStatus();
-      }));
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
+          for (const store::ParameterSetRow& row :
+               store::ListParameterSets(tx, request->business_date())) {
+            *response->add_sets() = Summary(row);
+          }
+          return absl::OkStatus();
+        });
+      });
 }
 
 grpc::Status MarginServiceImpl::ReadStoredSet(
-    Context* context, const std::string& version,
+    Context* context, absl::string_view method, const std::string& version,
     const std::function<absl::Status(pb::RiskParameterSet)>& body) {
-  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateIdentifier("version", version); !s.ok()) return ToGrpcStatus(s);
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        TC_ASSIGN_OR_RETURN(pb::RiskParameterSet set, StoredSet(tx, version));
-        return body(std::move(set));
-      }));
+  return rpc_.Run(
+      context, method, clearing::kAnyRole, kReadTime, [&](const Call& call) -> absl::Status {
+        TC_RETURN_IF_ERROR(ValidateIdentifier("version", version));
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          TC_ASSIGN_OR_RETURN(pb::RiskParameterSet set, StoredSet(tx, version));
+          return body(std::move(set));
+        });
+      });
 }
 
 grpc::Status MarginServiceImpl::GetParameterSet(Context* context,
                                                 const pb::GetParameterSetRequest* request,
                                                 pb::RiskParameterSet* response) {
-  return ReadStoredSet(context, request->version(), [&](pb::RiskParameterSet set) {
-    *response = std::move(set);
-    return absl::OkStatus();
-  });
+  return ReadStoredSet(context, "GetParameterSet", request->version(),
+                       [&](pb::RiskParameterSet set) {
+                         *response = std::move(set);
+                         return absl::OkStatus();
+                       });
 }
 
 grpc::Status MarginServiceImpl::ExportParameterSet(Context* context,
                                                    const pb::ExportParameterSetRequest* request,
                                                    pb::ExportParameterSetResponse* response) {
-  return ReadStoredSet(context, request->version(), [&](pb::RiskParameterSet set) {
-    absl::StatusOr<margin::RiskParameters> params = FromProto(set.parameters());
-    if (!params.ok()) return AsPrecondition(params.status());
-    response->set_version(set.version());
-    response->set_spn(margin::WriteSpn(*params));
-    return absl::OkStatus();
-  });
+  return ReadStoredSet(
+      context, "ExportParameterSet", request->version(), [&](pb::RiskParameterSet set) {
+        absl::StatusOr<margin::RiskParameters> params = FromProto(set.parameters());
+        if (!params.ok()) return AsPrecondition(params.status());
+        response->set_version(set.version());
+        response->set_spn(margin::WriteSpn(*params));
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status MarginServiceImpl::GetAccountMargin(Context* context,
                                                  const pb::GetAccountMarginRequest* request,
                                                  pb::AccountMargin* response) {
-  absl::StatusOr<Principal> caller =
-      auth_.Authorize(*context, {Role::kMember, Role::kTreasury, Role::kRegulator, Role::kAdmin});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateIdentifier("account_id", request->account_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        TC_ASSIGN_OR_RETURN(AccountBook book, LoadAccountBook(tx, *caller, request->account_id()));
-        TC_ASSIGN_OR_RETURN(
-            margin::MarginBreakdown b,
-            Compute(*book.params, book.positions, ToMarginClass(book.account.account_class)));
-        response->set_account_id(book.account.account_id);
-        response->set_member_id(book.account.member_id);
-        response->set_origin(book.account.origin == clearing::Origin::kHouse ? pb::ORIGIN_HOUSE
-                                                                             : pb::ORIGIN_CUSTOMER);
-        *response->mutable_breakdown() = ToProto(b);
-        return absl::OkStatus();
-      }));
+  return rpc_.Run(
+      context, "GetAccountMargin", clearing::kPositionReaders, kReadTime,
+      [&](const Call& call) -> absl::Status {
+        TC_RETURN_IF_ERROR(ValidateIdentifier("account_id", request->account_id()));
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          TC_ASSIGN_OR_RETURN(AccountBook book,
+                              LoadAccountBook(tx, call.caller, request->account_id()));
+          TC_ASSIGN_OR_RETURN(
+              margin::MarginBreakdown b,
+              Compute(*book.params, book.positions, ToMarginClass(book.account.account_class)));
+          response->set_account_id(book.account.account_id);
+          response->set_member_id(book.account.member_id);
+          response->set_origin(book.account.origin == clearing::Origin::kHouse
+                                   ? pb::ORIGIN_HOUSE
+                                   : pb::ORIGIN_CUSTOMER);
+          *response->mutable_breakdown() = ToProto(b);
+          return absl::OkStatus();
+        });
+      });
 }
 
 grpc::Status MarginServiceImpl::WhatIfMargin(Context* context,
                                              const pb::WhatIfMarginRequest* request,
                                              pb::MarginBreakdown* response) {
-  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<margin::AccountClass> account_class =
-      ToMarginClass(request->account_class(), "account_class");
-  if (!account_class.ok()) return ToGrpcStatus(account_class.status());
-  if (!request->parameter_version().empty()) {
-    if (absl::Status s = ValidateIdentifier("parameter_version", request->parameter_version());
-        !s.ok()) {
-      return ToGrpcStatus(s);
-    }
-  }
-  if (request->positions_size() > kMaxWhatIfPositions) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("positions: ", request->positions_size(), " given, at most ",
-                                     kMaxWhatIfPositions));
-  }
-  absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> params =
-      WhatIfSet(context, request->parameter_version());
-  if (!params.ok()) return ToGrpcStatus(params.status());
-  std::vector<margin::Position> book;
-  for (int i = 0; i < request->positions_size(); ++i) {
-    const pb::MarginPosition& p = request->positions(i);
-    const std::string path = absl::StrCat("positions[", i, "]");
-    if (absl::Status s =
-            CheckInstrument(**params, absl::StrCat(path, ".instrument_id"), p.instrument_id());
-        !s.ok()) {
-      return ToGrpcStatus(s);
-    }
-    if (absl::Status s = CheckQuantity(absl::StrCat(path, ".quantity"), p.quantity(), false);
-        !s.ok()) {
-      return ToGrpcStatus(s);
-    }
-    book.push_back({p.instrument_id(), p.quantity()});
-  }
-  absl::StatusOr<margin::MarginBreakdown> breakdown = Compute(**params, book, *account_class);
-  if (!breakdown.ok()) return ToGrpcStatus(breakdown.status());
-  *response = ToProto(*breakdown);
-  return grpc::Status::OK;
+  return rpc_.Run(
+      context, "WhatIfMargin", clearing::kAnyRole, kReadTime,
+      [&](const Call& call) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(margin::AccountClass account_class,
+                            ToMarginClass(request->account_class(), "account_class"));
+        if (!request->parameter_version().empty()) {
+          TC_RETURN_IF_ERROR(ValidateIdentifier("parameter_version", request->parameter_version()));
+        }
+        if (request->positions_size() > kMaxWhatIfPositions) {
+          return absl::InvalidArgumentError(absl::StrCat("positions: ", request->positions_size(),
+                                                         " given, at most ", kMaxWhatIfPositions));
+        }
+        TC_ASSIGN_OR_RETURN(std::shared_ptr<const margin::CompiledParameters> params,
+                            WhatIfSet(call.deadline, request->parameter_version()));
+        std::vector<margin::Position> book;
+        for (int i = 0; i < request->positions_size(); ++i) {
+          const pb::MarginPosition& p = request->positions(i);
+          const std::string path = absl::StrCat("positions[", i, "]");
+          TC_RETURN_IF_ERROR(
+              CheckInstrument(*params, absl::StrCat(path, ".instrument_id"), p.instrument_id()));
+          TC_RETURN_IF_ERROR(CheckQuantity(absl::StrCat(path, ".quantity"), p.quantity(), false));
+          book.push_back({p.instrument_id(), p.quantity()});
+        }
+        TC_ASSIGN_OR_RETURN(margin::MarginBreakdown breakdown,
+                            Compute(*params, book, account_class));
+        *response = ToProto(breakdown);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status MarginServiceImpl::IncrementalMargin(Context* context,
                                                   const pb::IncrementalMarginRequest* request,
                                                   pb::IncrementalMarginResponse* response) {
-  absl::StatusOr<Principal> caller =
-      auth_.Authorize(*context, {Role::kMember, Role::kTreasury, Role::kRegulator, Role::kAdmin});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateIdentifier("account_id", request->account_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  if (request->side() != pb::TRADE_SIDE_BUY && request->side() != pb::TRADE_SIDE_SELL) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("side ", request->side(), " must be BUY or SELL"));
-  }
-  if (absl::Status s = CheckQuantity("quantity", request->quantity(), true); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) -> absl::Status {
-        TC_ASSIGN_OR_RETURN(AccountBook book, LoadAccountBook(tx, *caller, request->account_id()));
-        TC_RETURN_IF_ERROR(
-            CheckInstrument(*book.params, "instrument_id", request->instrument_id()));
-        const margin::AccountClass account_class = ToMarginClass(book.account.account_class);
-        TC_ASSIGN_OR_RETURN(margin::MarginBreakdown before,
-                            Compute(*book.params, book.positions, account_class));
-        const int64_t signed_quantity =
-            request->side() == pb::TRADE_SIDE_BUY ? request->quantity() : -request->quantity();
-        book.positions.push_back({request->instrument_id(), signed_quantity});
-        TC_ASSIGN_OR_RETURN(margin::MarginBreakdown after,
-                            Compute(*book.params, book.positions, account_class));
-        *response->mutable_before() = ToProto(before);
-        *response->mutable_after() = ToProto(after);
-        response->set_incremental_maintenance_micros(after.totals.maintenance_micros -
-                                                     before.totals.maintenance_micros);
-        response->set_incremental_initial_micros(after.totals.initial_micros -
-                                                 before.totals.initial_micros);
-        return absl::OkStatus();
-      }));
+  return rpc_.Run(
+      context, "IncrementalMargin", clearing::kPositionReaders, kReadTime,
+      [&](const Call& call) -> absl::Status {
+        TC_RETURN_IF_ERROR(ValidateIdentifier("account_id", request->account_id()));
+        if (request->side() != pb::TRADE_SIDE_BUY && request->side() != pb::TRADE_SIDE_SELL) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("side ", request->side(), " must be BUY or SELL"));
+        }
+        TC_RETURN_IF_ERROR(CheckQuantity("quantity", request->quantity(), true));
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          TC_ASSIGN_OR_RETURN(AccountBook book,
+                              LoadAccountBook(tx, call.caller, request->account_id()));
+          TC_RETURN_IF_ERROR(
+              CheckInstrument(*book.params, "instrument_id", request->instrument_id()));
+          const margin::AccountClass account_class = ToMarginClass(book.account.account_class);
+          TC_ASSIGN_OR_RETURN(margin::MarginBreakdown before,
+                              Compute(*book.params, book.positions, account_class));
+          const int64_t signed_quantity =
+              request->side() == pb::TRADE_SIDE_BUY ? request->quantity() : -request->quantity();
+          book.positions.push_back({request->instrument_id(), signed_quantity});
+          TC_ASSIGN_OR_RETURN(margin::MarginBreakdown after,
+                              Compute(*book.params, book.positions, account_class));
+          *response->mutable_before() = ToProto(before);
+          *response->mutable_after() = ToProto(after);
+          response->set_incremental_maintenance_micros(after.totals.maintenance_micros -
+                                                       before.totals.maintenance_micros);
+          response->set_incremental_initial_micros(after.totals.initial_micros -
+                                                   before.totals.initial_micros);
+          return absl::OkStatus();
+        });
+      });
 }
 
 grpc::Status MarginServiceImpl::RunMarginCycle(Context* context,
                                                const pb::RunMarginCycleRequest* request,
                                                pb::RunMarginCycleResponse* response) {
-  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kTreasury});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", request->business_date());
-  if (!day.ok()) return ToGrpcStatus(day.status());
-  const std::string date = FormatBusinessDate(*day);
-  return ToGrpcStatus(pool_.Transact(
-      {.deadline = RequestDeadline(*context, kBatchTime)}, [&](pqxx::work& tx) -> absl::Status {
-        std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-        TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(*state));
-        if (open != *day) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("business_date ", date, " is not the open business date ",
-                           FormatBusinessDate(open), ": the cycle margins current positions"));
-        }
-        TC_ASSIGN_OR_RETURN(store::ParameterSetRow set, ApprovedSet(tx, date));
-        TC_ASSIGN_OR_RETURN(auto params, Compiled(set));
-        TC_ASSIGN_OR_RETURN(CycleRows rows, ComputeCycle(*params, state->snapshot, date,
-                                                         store::ListPositions(tx, {})));
-        const int64_t changed =
-            store::ReplaceMarginRequirements(tx, date, rows.accounts, rows.origins);
-        response->set_parameter_version(set.version);
-        response->set_accounts(static_cast<int64_t>(rows.accounts.size()));
-        response->set_changed(changed);
-        store::Audit(tx, caller->principal_id, "RunMarginCycle", date,
-                     {"parameter_version", "accounts", "changed"},
-                     {set.version, absl::StrCat(rows.accounts.size()), absl::StrCat(changed)});
-        return absl::OkStatus();
-      }));
+  return rpc_.Run(
+      context, "RunMarginCycle", clearing::kTreasuryOnly, kBatchTime,
+      [&](const Call& call) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(absl::CivilDay day,
+                            ParseBusinessDate("business_date", request->business_date()));
+        const std::string date = FormatBusinessDate(day);
+        const Principal* caller = &call.caller;
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+          TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(*state));
+          if (open != day) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("business_date ", date, " is not the open business date ",
+                             FormatBusinessDate(open), ": the cycle margins current positions"));
+          }
+          TC_ASSIGN_OR_RETURN(store::ParameterSetRow set, ApprovedSet(tx, date));
+          TC_ASSIGN_OR_RETURN(auto params, Compiled(set));
+          TC_ASSIGN_OR_RETURN(CycleRows rows, ComputeCycle(*params, state->snapshot, date,
+                                                           store::ListPositions(tx, {})));
+          const int64_t changed =
+              store::ReplaceMarginRequirements(tx, date, rows.accounts, rows.origins);
+          response->set_parameter_version(set.version);
+          response->set_accounts(static_cast<int64_t>(rows.accounts.size()));
+          response->set_changed(changed);
+          store::Audit(tx, caller->principal_id, "RunMarginCycle", date,
+                       {"parameter_version", "accounts", "changed"},
+                       {set.version, absl::StrCat(rows.accounts.size()), absl::StrCat(changed)});
+          return absl::OkStatus();
+        });
+      });
 }
 
 grpc::Status MarginServiceImpl::ListMarginRequirements(
     Context* context, const pb::ListMarginRequirementsRequest* request,
     pb::ListMarginRequirementsResponse* response) {
-  absl::StatusOr<Principal> caller =
-      auth_.Authorize(*context, {Role::kMember, Role::kTreasury, Role::kRegulator, Role::kAdmin});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", request->business_date());
-  if (!day.ok()) return ToGrpcStatus(day.status());
-  if (!request->member_id().empty()) {
-    if (absl::Status s = ValidateIdentifier("member_id", request->member_id()); !s.ok()) {
-      return ToGrpcStatus(s);
-    }
-  }
-  absl::StatusOr<std::string> member = VisibleMember(*caller, request->member_id());
-  if (!member.ok()) return ToGrpcStatus(member.status());
-  const std::string date = FormatBusinessDate(*day);
-  return ToGrpcStatus(
-      pool_.Transact({.deadline = RequestDeadline(*context, kReadTime)}, [&](pqxx::work& tx) {
-        for (const store::MarginRequirementRow& r :
-             store::ListMarginRequirements(tx, date, *member)) {
-          pb::MarginRequirement* out = response->add_accounts();
-          out->set_business_date(r.business_date);
-          out->set_account_id(r.account_id);
-          out->set_member_id(r.member_id);
-          out->set_origin(OriginFromName(r.origin));
-          out->set_maintenance_micros(r.maintenance_micros);
-          out->set_initial_micros(r.initial_micros);
-          out->set_parameter_version(r.parameter_version);
-        }
-        for (const store::OriginRequirementRow& r :
-             store::ListOriginRequirements(tx, date, *member)) {
-          pb::OriginRequirement* out = response->add_origins();
-          out->set_business_date(r.business_date);
-          out->set_member_id(r.member_id);
-          out->set_origin(OriginFromName(r.origin));
-          out->set_maintenance_micros(r.maintenance_micros);
-          out->set_initial_micros(r.initial_micros);
-          out->set_parameter_version(r.parameter_version);
-          out->set_account_count(r.account_count);
-        }
-        return absl::OkStatus();
-      }));
+  return rpc_.Run(context, "ListMarginRequirements", clearing::kPositionReaders, kReadTime,
+                  [&](const Call& call) -> absl::Status {
+                    TC_ASSIGN_OR_RETURN(
+                        absl::CivilDay day,
+                        ParseBusinessDate("business_date", request->business_date()));
+                    if (!request->member_id().empty()) {
+                      TC_RETURN_IF_ERROR(ValidateIdentifier("member_id", request->member_id()));
+                    }
+                    TC_ASSIGN_OR_RETURN(std::string member,
+                                        clearing::VisibleMember(call.caller, request->member_id()));
+                    const std::string date = FormatBusinessDate(day);
+                    return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
+                      for (const store::MarginRequirementRow& r :
+                           store::ListMarginRequirements(tx, date, member)) {
+                        pb::MarginRequirement* out = response->add_accounts();
+                        out->set_business_date(r.business_date);
+                        out->set_account_id(r.account_id);
+                        out->set_member_id(r.member_id);
+                        out->set_origin(OriginFromName(r.origin));
+                        out->set_maintenance_micros(r.maintenance_micros);
+                        out->set_initial_micros(r.initial_micros);
+                        out->set_parameter_version(r.parameter_version);
+                      }
+                      for (const store::OriginRequirementRow& r :
+                           store::ListOriginRequirements(tx, date, member)) {
+                        pb::OriginRequirement* out = response->add_origins();
+                        out->set_business_date(r.business_date);
+                        out->set_member_id(r.member_id);
+                        out->set_origin(OriginFromName(r.origin));
+                        out->set_maintenance_micros(r.maintenance_micros);
+                        out->set_initial_micros(r.initial_micros);
+                        out->set_parameter_version(r.parameter_version);
+                        out->set_account_count(r.account_count);
+                      }
+                      return absl::OkStatus();
+                    });
+                  });
 }
 
 }  // namespace tc::services

@@ -7,7 +7,7 @@
 // Each approved set is compiled once per version and shared; every call computes with its
 // own MarginCalculator.
 //
-//   MarginServiceImpl service(pool, cache, auth);
+//   MarginServiceImpl service(pool, cache, rpc);
 //   builder.RegisterService(&service);
 #ifndef TOKENCLEAR_SERVICES_MARGIN_SERVICE_H_
 #define TOKENCLEAR_SERVICES_MARGIN_SERVICE_H_
@@ -22,9 +22,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "margin/compiled_parameters.h"
-#include "services/auth.h"
 #include "services/margin_service_convert.h"
 #include "services/reference_cache.h"
+#include "services/rpc.h"
 #include "store/margin_store.h"
 #include "store/pg_pool.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
@@ -33,8 +33,8 @@ namespace tc::services {
 
 class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
  public:
-  MarginServiceImpl(store::PgPool& pool, ReferenceCache& cache, Authenticator& auth)
-      : pool_(pool), cache_(cache), auth_(auth) {}
+  MarginServiceImpl(store::PgPool& pool, ReferenceCache& cache, Rpc& rpc)
+      : pool_(pool), cache_(cache), rpc_(rpc) {}
 
   using Context = grpc::ServerContext;
   grpc::Status LoadIndexValues(Context* context, const pb::LoadIndexValuesRequest* request,
@@ -65,7 +65,7 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
   struct AccountBook;
 
   // Authenticates (any role), validates `version` and hands `body` the stored set.
-  grpc::Status ReadStoredSet(Context* context, const std::string& version,
+  grpc::Status ReadStoredSet(Context* context, absl::string_view method, const std::string& version,
                              const std::function<absl::Status(pb::RiskParameterSet)>& body);
 
   // The account (visible to the caller), its net positions and the approved set of the
@@ -83,7 +83,7 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
   // never change, so a compiled version is served from memory, and the approved version of
   // the open date is remembered for at most a second (forgotten at once on approval here).
   absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> WhatIfSet(
-      Context* context, const std::string& version);
+      absl::Time deadline, const std::string& version);
   std::shared_ptr<const margin::CompiledParameters> FindCompiled(const std::string& version);
 
   struct ApprovedVersion {
@@ -94,7 +94,7 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
 
   store::PgPool& pool_;
   ReferenceCache& cache_;
-  Authenticator& auth_;
+  Rpc& rpc_;
   absl::Mutex mutex_;
   absl::flat_hash_map<std::string, std::shared_ptr<const margin::CompiledParameters>> compiled_
       ABSL_GUARDED_BY(mutex_);

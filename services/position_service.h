@@ -1,13 +1,13 @@
 // gRPC PositionService: positions, cleared legs and open interest. Members see only
-// their own accounts; treasury, regulator and admin see all; open interest is market
+// their own accounts; treasury and the regulator see all; open interest is market
 // data that any authenticated caller may read.
 //
-//   PositionServiceImpl service(pool, cache, auth);
+//   PositionServiceImpl service(pool, cache, rpc);
 #ifndef TOKENCLEAR_SERVICES_POSITION_SERVICE_H_
 #define TOKENCLEAR_SERVICES_POSITION_SERVICE_H_
 
-#include "services/auth.h"
 #include "services/reference_cache.h"
+#include "services/rpc.h"
 #include "store/pg_pool.h"
 #include "tokenclear/v1/positions.grpc.pb.h"
 
@@ -15,8 +15,8 @@ namespace tc::services {
 
 class PositionServiceImpl final : public tokenclear::v1::PositionService::Service {
  public:
-  PositionServiceImpl(store::PgPool& pool, ReferenceCache& cache, Authenticator& auth)
-      : pool_(pool), cache_(cache), auth_(auth) {}
+  PositionServiceImpl(store::PgPool& pool, ReferenceCache& cache, Rpc& rpc)
+      : pool_(pool), cache_(cache), rpc_(rpc) {}
 
   grpc::Status ListPositions(grpc::ServerContext* context,
                              const tokenclear::v1::ListPositionsRequest* request,
@@ -31,7 +31,7 @@ class PositionServiceImpl final : public tokenclear::v1::PositionService::Servic
  private:
   store::PgPool& pool_;
   ReferenceCache& cache_;
-  Authenticator& auth_;
+  Rpc& rpc_;
 };
 
 }  // namespace tc::services

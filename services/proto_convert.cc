@@ -106,6 +106,21 @@ std::variant<clearing::TradeEvent, Rejection> FromProto(const pb::TradeEvent& ev
                    absl::StrCat(path, " has no trade, cancel or correction set")};
 }
 
+const std::string& SentEventKey(const pb::TradeEvent& event) {
+  switch (event.event_case()) {
+    case pb::TradeEvent::kTrade:
+      return event.trade().trade_id();
+    case pb::TradeEvent::kCancel:
+      return event.cancel().trade_id();
+    case pb::TradeEvent::kCorrection:
+      return event.correction().replacement().trade_id();
+    case pb::TradeEvent::EVENT_NOT_SET:
+      break;
+  }
+  static const std::string* const kNone = new std::string();
+  return *kNone;
+}
+
 pb::TradeResult RejectedResult(const std::string& key, const Rejection& rejection) {
   pb::TradeResult out;
   out.set_key(key);
@@ -149,7 +164,8 @@ std::variant<clearing::Product, Rejection> FromProto(const pb::Product& in) {
                                : clearing::FinalSettlementRule::kLastBusinessDay,
                            in.last_trading_offset_days(),
                            in.settlement_type(),
-                           in.max_trade_quantity()};
+                           in.max_trade_quantity(),
+                           in.max_price_micros()};
 }
 
 std::variant<clearing::Member, Rejection> FromProto(const pb::Member& in) {
@@ -216,6 +232,7 @@ pb::Product ToProto(const clearing::Product& p) {
   out.set_last_trading_offset_days(p.last_trading_offset_days);
   out.set_settlement_type(p.settlement_type);
   out.set_max_trade_quantity(p.max_trade_quantity);
+  out.set_max_price_micros(p.max_price_micros);
   return out;
 }
 

@@ -28,6 +28,10 @@ namespace pb = ::tokenclear::v1;
 std::variant<clearing::TradeEvent, clearing::Rejection> FromProto(const pb::TradeEvent& event,
                                                                   absl::string_view path);
 
+// The key the caller sent for an event, even when the event does not convert: the trade
+// ID, the cancelled trade's ID, or the replacement's ID ("" when none was sent).
+const std::string& SentEventKey(const pb::TradeEvent& event);
+
 pb::TradeResult ToProto(const clearing::EventResult& result, absl::string_view path);
 pb::TradeResult RejectedResult(const std::string& key, const clearing::Rejection& rejection);
 

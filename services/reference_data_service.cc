@@ -9,17 +9,34 @@
 #include "core/business_date.h"
 #include "core/identifiers.h"
 #include "core/sha256.h"
-#include "services/grpc_status.h"
+#include "core/status_macros.h"
 #include "services/proto_convert.h"
-#include "services/trade_capture_service.h"
 
 namespace tc::services {
 namespace {
 
-using store::Role;
+using clearing::Role;
 
 constexpr absl::Duration kAdminTime = absl::Seconds(30);
+constexpr absl::Duration kReadTime = absl::Seconds(10);
 constexpr size_t kMinTokenLength = 16;
+
+absl::StatusOr<Role> RoleFromProto(pb::Role role) {
+  switch (role) {
+    case pb::ROLE_ADMIN:
+      return Role::kAdmin;
+    case pb::ROLE_EXCHANGE:
+      return Role::kExchange;
+    case pb::ROLE_MEMBER:
+      return Role::kMember;
+    case pb::ROLE_TREASURY:
+      return Role::kTreasury;
+    case pb::ROLE_REGULATOR:
+      return Role::kRegulator;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat("principal.role ", role, " is not a role"));
+  }
+}
 
 absl::Status ToStatus(const clearing::Rejection& rejection) {
   return absl::Status(rejection.code, rejection.message);
@@ -51,54 +68,65 @@ constexpr auto kAll = [](const auto&) { return true; };
 }  // namespace
 
 grpc::Status ReferenceDataServiceImpl::Mutate(
-    Context* context, const std::string& action, const std::string& target,
-    const std::function<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&)>& body) {
-  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {Role::kAdmin});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::Status status = pool_.Transact(
-      {.deadline = RequestDeadline(*context, kAdminTime)}, [&](pqxx::work& tx) -> absl::Status {
-        std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-        absl::StatusOr<bool> changed = body(tx, *state);
-        if (!changed.ok()) return changed.status();
-        if (*changed) store::Audit(tx, caller->principal_id, action, target, {}, {});
-        return absl::OkStatus();
+    Context* context, absl::string_view action,
+    absl::FunctionRef<absl::StatusOr<std::string>()> prepare,
+    absl::FunctionRef<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&)> write) {
+  return rpc_.Run(
+      context, action, clearing::kAdminOnly, kAdminTime, [&](const Call& call) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(const std::string target, prepare());
+        absl::Status status =
+            pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+              std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+              TC_ASSIGN_OR_RETURN(const bool changed, write(tx, *state));
+              if (changed) {
+                store::Audit(tx, call.caller.principal_id, std::string(action), target, {}, {});
+              }
+              return absl::OkStatus();
+            });
+        cache_.Invalidate();
+        return status;
       });
-  cache_.Invalidate();
-  return ToGrpcStatus(status);
 }
 
 grpc::Status ReferenceDataServiceImpl::Read(
-    Context* context,
-    const std::function<absl::Status(const Principal&, const ReferenceState&)>& body) {
-  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<std::shared_ptr<const ReferenceState>> state = cache_.Recent();
-  if (!state.ok()) return ToGrpcStatus(state.status());
-  return ToGrpcStatus(body(*caller, **state));
+    Context* context, absl::string_view method, clearing::RoleSet roles,
+    absl::FunctionRef<absl::Status(const Principal&, const ReferenceState&)> body) {
+  return rpc_.Run(context, method, roles, kReadTime, [&](const Call& call) -> absl::Status {
+    TC_ASSIGN_OR_RETURN(std::shared_ptr<const ReferenceState> state, cache_.Recent());
+    return body(call.caller, *state);
+  });
 }
 
 grpc::Status ReferenceDataServiceImpl::UpsertProduct(Context* context,
                                                      const pb::UpsertProductRequest* request,
                                                      pb::Product* response) {
-  absl::StatusOr<clearing::Product> product = Convert<clearing::Product>(request->product());
-  if (!product.ok()) return ToGrpcStatus(product.status());
-  if (auto r = clearing::ValidateProduct(*product, "product")) return ToGrpcStatus(ToStatus(*r));
-  *response = ToProto(*product);
-  return Mutate(context, "UpsertProduct", product->product_code,
-                [&](pqxx::work& tx, const ReferenceState&) -> absl::StatusOr<bool> {
-                  return store::UpsertProduct(tx, *product);
-                });
+  absl::StatusOr<clearing::Product> product;
+  return Mutate(
+      context, "UpsertProduct",
+      [&]() -> absl::StatusOr<std::string> {
+        product = Convert<clearing::Product>(request->product());
+        TC_RETURN_IF_ERROR(product.status());
+        if (auto r = clearing::ValidateProduct(*product, "product")) return ToStatus(*r);
+        *response = ToProto(*product);
+        return product->product_code;
+      },
+      [&](pqxx::work& tx, const ReferenceState&) -> absl::StatusOr<bool> {
+        return store::UpsertProduct(tx, *product);
+      });
 }
 
 grpc::Status ReferenceDataServiceImpl::UpsertInstrument(Context* context,
                                                         const pb::UpsertInstrumentRequest* request,
                                                         pb::Instrument* response) {
-  absl::StatusOr<clearing::Instrument> instrument =
-      Convert<clearing::Instrument>(request->instrument());
-  if (!instrument.ok()) return ToGrpcStatus(instrument.status());
-  *response = ToProto(*instrument);
+  absl::StatusOr<clearing::Instrument> instrument;
   return Mutate(
-      context, "UpsertInstrument", instrument->instrument_id,
+      context, "UpsertInstrument",
+      [&]() -> absl::StatusOr<std::string> {
+        instrument = Convert<clearing::Instrument>(request->instrument());
+        TC_RETURN_IF_ERROR(instrument.status());
+        *response = ToProto(*instrument);
+        return instrument->instrument_id;
+      },
       [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
         if (auto r = clearing::ValidateInstrument(*instrument, state.snapshot, "instrument")) {
           return ToStatus(*r);
@@ -112,7 +140,9 @@ grpc::Status ReferenceDataServiceImpl::ListContractMonths(
     pb::ListContractMonthsResponse* response) {
   return Mutate(
       context, "ListContractMonths",
-      request->product_code().empty() ? "*" : request->product_code(),
+      [&]() -> absl::StatusOr<std::string> {
+        return request->product_code().empty() ? "*" : request->product_code();
+      },
       [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
         const clearing::ReferenceSnapshot& snapshot = state.snapshot;
         if (!snapshot.open_business_date) {
@@ -143,116 +173,114 @@ grpc::Status ReferenceDataServiceImpl::ListContractMonths(
 grpc::Status ReferenceDataServiceImpl::UpsertMember(Context* context,
                                                     const pb::UpsertMemberRequest* request,
                                                     pb::Member* response) {
-  absl::StatusOr<clearing::Member> member = Convert<clearing::Member>(request->member());
-  if (!member.ok()) return ToGrpcStatus(member.status());
-  if (auto r = clearing::ValidateMember(*member, "member")) return ToGrpcStatus(ToStatus(*r));
-  *response = ToProto(*member);
-  return Mutate(context, "UpsertMember", member->member_id,
-                [&](pqxx::work& tx, const ReferenceState&) -> absl::StatusOr<bool> {
-                  return store::UpsertMember(tx, *member);
-                });
+  absl::StatusOr<clearing::Member> member;
+  return Mutate(
+      context, "UpsertMember",
+      [&]() -> absl::StatusOr<std::string> {
+        member = Convert<clearing::Member>(request->member());
+        TC_RETURN_IF_ERROR(member.status());
+        if (auto r = clearing::ValidateMember(*member, "member")) return ToStatus(*r);
+        *response = ToProto(*member);
+        return member->member_id;
+      },
+      [&](pqxx::work& tx, const ReferenceState&) -> absl::StatusOr<bool> {
+        return store::UpsertMember(tx, *member);
+      });
 }
 
 grpc::Status ReferenceDataServiceImpl::UpsertAccount(Context* context,
                                                      const pb::UpsertAccountRequest* request,
                                                      pb::Account* response) {
-  absl::StatusOr<clearing::Account> account = Convert<clearing::Account>(request->account());
-  if (!account.ok()) return ToGrpcStatus(account.status());
-  *response = ToProto(*account);
-  return Mutate(context, "UpsertAccount", account->account_id,
-                [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
-                  if (auto r = clearing::ValidateAccount(*account, state.snapshot, "account")) {
-                    return ToStatus(*r);
-                  }
-                  const clearing::Account* existing =
-                      state.snapshot.FindAccount(account->account_id);
-                  if (existing != nullptr && (existing->origin != account->origin ||
-                                              existing->member_id != account->member_id)) {
-                    return absl::FailedPreconditionError(
-                        absl::StrCat("account.origin: account '", account->account_id,
-                                     "' cannot change its origin or member"));
-                  }
-                  return store::UpsertAccount(tx, *account);
-                });
+  absl::StatusOr<clearing::Account> account;
+  return Mutate(
+      context, "UpsertAccount",
+      [&]() -> absl::StatusOr<std::string> {
+        account = Convert<clearing::Account>(request->account());
+        TC_RETURN_IF_ERROR(account.status());
+        *response = ToProto(*account);
+        return account->account_id;
+      },
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
+        if (auto r = clearing::ValidateAccount(*account, state.snapshot, "account")) {
+          return ToStatus(*r);
+        }
+        const clearing::Account* existing = state.snapshot.FindAccount(account->account_id);
+        if (existing != nullptr &&
+            (existing->origin != account->origin || existing->member_id != account->member_id)) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("account.origin: account '", account->account_id,
+                           "' cannot change its origin or member"));
+        }
+        return store::UpsertAccount(tx, *account);
+      });
 }
 
 grpc::Status ReferenceDataServiceImpl::UpsertPrincipal(Context* context,
                                                        const pb::UpsertPrincipalRequest* request,
                                                        pb::Principal* response) {
   const pb::Principal& in = request->principal();
-  if (absl::Status s = ValidateIdentifier("principal.principal_id", in.principal_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
   std::optional<Role> role;
-  switch (in.role()) {
-    case pb::ROLE_ADMIN:
-      role = Role::kAdmin;
-      break;
-    case pb::ROLE_EXCHANGE:
-      role = Role::kExchange;
-      break;
-    case pb::ROLE_MEMBER:
-      role = Role::kMember;
-      break;
-    case pb::ROLE_TREASURY:
-      role = Role::kTreasury;
-      break;
-    case pb::ROLE_REGULATOR:
-      role = Role::kRegulator;
-      break;
-    default:
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          absl::StrCat("principal.role ", in.role(), " is not a role"));
-  }
-  if ((*role == Role::kMember) != !in.member_id().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "principal.member_id is required for ROLE_MEMBER and only for it");
-  }
-  if (in.token().size() < kMinTokenLength) {
-    return grpc::Status(
-        grpc::StatusCode::INVALID_ARGUMENT,
-        absl::StrCat("principal.token must be at least ", kMinTokenLength, " characters"));
-  }
-  *response = in;
-  response->clear_token();
-  const store::PrincipalRecord record{in.principal_id(), *role, in.member_id()};
   return Mutate(
-      context, "UpsertPrincipal", in.principal_id(),
+      context, "UpsertPrincipal",
+      [&]() -> absl::StatusOr<std::string> {
+        TC_RETURN_IF_ERROR(ValidateIdentifier("principal.principal_id", in.principal_id()));
+        TC_ASSIGN_OR_RETURN(role, RoleFromProto(in.role()));
+        if ((*role == Role::kMember) != !in.member_id().empty()) {
+          return absl::InvalidArgumentError(
+              "principal.member_id is required for ROLE_MEMBER and only for it");
+        }
+        if (in.token().size() < kMinTokenLength) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("principal.token must be at least ", kMinTokenLength, " characters"));
+        }
+        *response = in;
+        response->clear_token();
+        return in.principal_id();
+      },
       [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
         if (!in.member_id().empty() && state.snapshot.FindMember(in.member_id()) == nullptr) {
           return absl::NotFoundError(
               absl::StrCat("principal.member_id '", in.member_id(), "' is not a known member"));
         }
-        return store::UpsertPrincipal(tx, record, Sha256(in.token()));
+        return store::UpsertPrincipal(tx, {in.principal_id(), *role, in.member_id()},
+                                      Sha256(in.token()));
       });
 }
 
 grpc::Status ReferenceDataServiceImpl::UpsertHoliday(Context* context,
                                                      const pb::UpsertHolidayRequest* request,
                                                      pb::Holiday* response) {
-  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("holiday.date", request->holiday().date());
-  if (!day.ok()) return ToGrpcStatus(day.status());
-  if (request->holiday().name().empty() || request->holiday().name().size() > 200) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "holiday.name is required (at most 200 bytes)");
-  }
-  *response = request->holiday();
-  return Mutate(context, "UpsertHoliday", request->holiday().date(),
-                [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
-                  if (state.snapshot.open_business_date == *day) {
-                    return absl::FailedPreconditionError(absl::StrCat(
-                        "holiday.date ", request->holiday().date(), " is the open business date"));
-                  }
-                  return store::UpsertHoliday(tx, *day, request->holiday().name());
-                });
+  absl::StatusOr<absl::CivilDay> day;
+  return Mutate(
+      context, "UpsertHoliday",
+      [&]() -> absl::StatusOr<std::string> {
+        day = ParseBusinessDate("holiday.date", request->holiday().date());
+        TC_RETURN_IF_ERROR(day.status());
+        if (request->holiday().name().empty() || request->holiday().name().size() > 200) {
+          return absl::InvalidArgumentError("holiday.name is required (at most 200 bytes)");
+        }
+        *response = request->holiday();
+        return request->holiday().date();
+      },
+      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
+        if (state.snapshot.open_business_date == *day) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "holiday.date ", request->holiday().date(), " is the open business date"));
+        }
+        return store::UpsertHoliday(tx, *day, request->holiday().name());
+      });
 }
 
 grpc::Status ReferenceDataServiceImpl::OpenFirstBusinessDate(
     Context* context, const pb::OpenFirstBusinessDateRequest* request, pb::BusinessDate* response) {
-  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", request->business_date());
-  if (!day.ok()) return ToGrpcStatus(day.status());
+  absl::StatusOr<absl::CivilDay> day;
   return Mutate(
-      context, "OpenFirstBusinessDate", request->business_date(),
+      context, "OpenFirstBusinessDate",
+      [&]() -> absl::StatusOr<std::string> {
+        day = ParseBusinessDate("business_date", request->business_date());
+        TC_RETURN_IF_ERROR(day.status());
+        return request->business_date();
+      },
       [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
         if (!clearing::BusinessCalendar(state.holidays).IsBusinessDay(*day)) {
           return absl::InvalidArgumentError(
@@ -271,70 +299,78 @@ grpc::Status ReferenceDataServiceImpl::OpenFirstBusinessDate(
 grpc::Status ReferenceDataServiceImpl::ListProducts(Context* context,
                                                     const pb::ListProductsRequest*,
                                                     pb::ListProductsResponse* response) {
-  return Read(context, [&](const Principal&, const ReferenceState& state) {
-    for (const auto* p :
-         SortedBy(state.snapshot.products, kAll, &clearing::Product::product_code)) {
-      *response->add_products() = ToProto(*p);
-    }
-    return absl::OkStatus();
-  });
+  return Read(context, "ListProducts", clearing::kAnyRole,
+              [&](const Principal&, const ReferenceState& state) {
+                for (const auto* p :
+                     SortedBy(state.snapshot.products, kAll, &clearing::Product::product_code)) {
+                  *response->add_products() = ToProto(*p);
+                }
+                return absl::OkStatus();
+              });
 }
 
 grpc::Status ReferenceDataServiceImpl::ListInstruments(Context* context,
                                                        const pb::ListInstrumentsRequest* request,
                                                        pb::ListInstrumentsResponse* response) {
-  return Read(context, [&](const Principal&, const ReferenceState& state) {
-    auto wanted = [&](const clearing::Instrument& i) {
-      return request->product_code().empty() || i.product_code == request->product_code();
-    };
-    for (const auto* i :
-         SortedBy(state.snapshot.instruments, wanted, &clearing::Instrument::instrument_id)) {
-      *response->add_instruments() = ToProto(*i);
-    }
-    return absl::OkStatus();
-  });
+  return Read(
+      context, "ListInstruments", clearing::kAnyRole,
+      [&](const Principal&, const ReferenceState& state) {
+        auto wanted = [&](const clearing::Instrument& i) {
+          return request->product_code().empty() || i.product_code == request->product_code();
+        };
+        for (const auto* i :
+             SortedBy(state.snapshot.instruments, wanted, &clearing::Instrument::instrument_id)) {
+          *response->add_instruments() = ToProto(*i);
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ReferenceDataServiceImpl::ListMembers(Context* context, const pb::ListMembersRequest*,
                                                    pb::ListMembersResponse* response) {
-  return Read(context, [&](const Principal& caller, const ReferenceState& state) {
-    auto visible = [&](const clearing::Member& m) {
-      return caller.role != Role::kMember || m.member_id == caller.member_id;
-    };
-    for (const auto* m : SortedBy(state.snapshot.members, visible, &clearing::Member::member_id)) {
-      *response->add_members() = ToProto(*m);
-    }
-    return absl::OkStatus();
-  });
+  return Read(context, "ListMembers", clearing::kAnyRole,
+              [&](const Principal& caller, const ReferenceState& state) {
+                auto visible = [&](const clearing::Member& m) {
+                  return caller.role != Role::kMember || m.member_id == caller.member_id;
+                };
+                for (const auto* m :
+                     SortedBy(state.snapshot.members, visible, &clearing::Member::member_id)) {
+                  *response->add_members() = ToProto(*m);
+                }
+                return absl::OkStatus();
+              });
 }
 
 grpc::Status ReferenceDataServiceImpl::ListAccounts(Context* context,
                                                     const pb::ListAccountsRequest* request,
                                                     pb::ListAccountsResponse* response) {
-  return Read(context, [&](const Principal& caller, const ReferenceState& state) -> absl::Status {
-    absl::StatusOr<std::string> member = VisibleMember(caller, request->member_id());
-    if (!member.ok()) return member.status();
-    auto visible = [&](const clearing::Account& a) {
-      return member->empty() || a.member_id == *member;
-    };
-    for (const auto* a :
-         SortedBy(state.snapshot.accounts, visible, &clearing::Account::account_id)) {
-      *response->add_accounts() = ToProto(*a);
-    }
-    return absl::OkStatus();
-  });
+  return Read(context, "ListAccounts", clearing::kAccountReaders,
+              [&](const Principal& caller, const ReferenceState& state) -> absl::Status {
+                absl::StatusOr<std::string> member =
+                    clearing::VisibleMember(caller, request->member_id());
+                if (!member.ok()) return member.status();
+                auto visible = [&](const clearing::Account& a) {
+                  return member->empty() || a.member_id == *member;
+                };
+                for (const auto* a :
+                     SortedBy(state.snapshot.accounts, visible, &clearing::Account::account_id)) {
+                  *response->add_accounts() = ToProto(*a);
+                }
+                return absl::OkStatus();
+              });
 }
 
 grpc::Status ReferenceDataServiceImpl::GetBusinessDate(Context* context,
                                                        const pb::GetBusinessDateRequest*,
                                                        pb::BusinessDate* response) {
-  return Read(context, [&](const Principal&, const ReferenceState& state) -> absl::Status {
-    if (!state.snapshot.open_business_date) {
-      return absl::FailedPreconditionError("no business date is open");
-    }
-    response->set_business_date(FormatBusinessDate(*state.snapshot.open_business_date));
-    return absl::OkStatus();
-  });
+  return Read(context, "GetBusinessDate", clearing::kAnyRole,
+              [&](const Principal&, const ReferenceState& state) -> absl::Status {
+                if (!state.snapshot.open_business_date) {
+                  return absl::FailedPreconditionError("no business date is open");
+                }
+                response->set_business_date(FormatBusinessDate(*state.snapshot.open_business_date));
+                return absl::OkStatus();
+              });
 }
 
 }  // namespace tc::services

@@ -2,15 +2,16 @@
 // and principals (validated, audited, one transaction each), listing of contract months
 // from product rules, and reads scoped by role.
 //
-//   ReferenceDataServiceImpl service(pool, cache, auth);
+//   ReferenceDataServiceImpl service(pool, cache, rpc);
 //   builder.RegisterService(&service);
 #ifndef TOKENCLEAR_SERVICES_REFERENCE_DATA_SERVICE_H_
 #define TOKENCLEAR_SERVICES_REFERENCE_DATA_SERVICE_H_
 
-#include <functional>
+#include <string>
 
-#include "services/auth.h"
+#include "absl/functional/function_ref.h"
 #include "services/reference_cache.h"
+#include "services/rpc.h"
 #include "store/pg_pool.h"
 #include "tokenclear/v1/reference_data.grpc.pb.h"
 
@@ -18,8 +19,8 @@ namespace tc::services {
 
 class ReferenceDataServiceImpl final : public tokenclear::v1::ReferenceDataService::Service {
  public:
-  ReferenceDataServiceImpl(store::PgPool& pool, ReferenceCache& cache, Authenticator& auth)
-      : pool_(pool), cache_(cache), auth_(auth) {}
+  ReferenceDataServiceImpl(store::PgPool& pool, ReferenceCache& cache, Rpc& rpc)
+      : pool_(pool), cache_(cache), rpc_(rpc) {}
 
   using Context = grpc::ServerContext;
   grpc::Status UpsertProduct(Context*, const tokenclear::v1::UpsertProductRequest*,
@@ -50,22 +51,24 @@ class ReferenceDataServiceImpl final : public tokenclear::v1::ReferenceDataServi
                                tokenclear::v1::BusinessDate*) override;
 
  private:
-  // Runs an admin mutation: authorizes ADMIN, runs `body` with the current reference
-  // state in one transaction, audits it when `body` reports a change (an identical
-  // re-submission changes nothing, not even the audit log), refreshes the cache.
+  // Runs an admin mutation (ADMIN only, authenticated before the request is read):
+  // `prepare` validates the request and names the target; `write` runs with the current
+  // reference state in one transaction and says whether anything changed; a change is
+  // audited (an identical re-submission changes nothing, not even the audit log), and
+  // the cache is refreshed.
   grpc::Status Mutate(
-      Context* context, const std::string& action, const std::string& target,
-      const std::function<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&)>& body);
+      Context* context, absl::string_view action,
+      absl::FunctionRef<absl::StatusOr<std::string>()> prepare,
+      absl::FunctionRef<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&)> write);
 
-  // Authenticates (any role may read reference data; `body` scopes what it returns)
-  // and hands `body` a recent reference state.
-  grpc::Status Read(
-      Context* context,
-      const std::function<absl::Status(const Principal&, const ReferenceState&)>& body);
+  // A read by a caller of `roles`, handed a recent reference state (`body` scopes what
+  // it returns to the caller).
+  grpc::Status Read(Context* context, absl::string_view method, clearing::RoleSet roles,
+                    absl::FunctionRef<absl::Status(const Principal&, const ReferenceState&)> body);
 
   store::PgPool& pool_;
   ReferenceCache& cache_;
-  Authenticator& auth_;
+  Rpc& rpc_;
 };
 
 }  // namespace tc::services

@@ -2,91 +2,109 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/grpc_status.h"
+#include "core/identifiers.h"
+#include "core/status_macros.h"
 
 namespace tc::services {
 namespace {
 
 namespace pb = ::tokenclear::v1;
 
+// Each batch (and each logon) must commit within this, whatever the stream's deadline.
 constexpr absl::Duration kMaxBatchTime = absl::Seconds(60);
+constexpr absl::Duration kReadTime = absl::Seconds(10);
+
+absl::Time BatchDeadline(const Call& call) {
+  return std::min(call.deadline, absl::Now() + kMaxBatchTime);
+}
 
 }  // namespace
-
-absl::Time RequestDeadline(const grpc::ServerContext& context, absl::Duration cap) {
-  const absl::Time capped = absl::Now() + cap;
-  const absl::Time client = absl::FromChrono(context.deadline());
-  return std::min(client, capped);
-}
 
 grpc::Status TradeCaptureServiceImpl::SubmitTrades(grpc::ServerContext* context,
                                                    const pb::SubmitTradesRequest* request,
                                                    pb::SubmitTradesResponse* response) {
-  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {store::Role::kExchange});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<IngestResult> result = ingestor_.Ingest(*caller, request->events(), nullptr,
-                                                         RequestDeadline(*context, kMaxBatchTime));
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  response->set_business_date(result->business_date);
-  for (pb::TradeResult& r : result->results) *response->add_results() = std::move(r);
-  return grpc::Status::OK;
+  return rpc_.Run(context, "SubmitTrades", clearing::kExchangeOnly, kMaxBatchTime,
+                  [&](const Call& call) -> absl::Status {
+                    TC_ASSIGN_OR_RETURN(
+                        IngestResult result,
+                        ingestor_.Ingest(call.caller, request->events(), nullptr, call.deadline));
+                    response->set_business_date(result.business_date);
+                    for (pb::TradeResult& r : result.results) {
+                      *response->add_results() = std::move(r);
+                    }
+                    return absl::OkStatus();
+                  });
 }
 
 grpc::Status TradeCaptureServiceImpl::StreamTrades(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<pb::FeedReply, pb::FeedMessage>* stream) {
-  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {store::Role::kExchange});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  pb::FeedMessage message;
-  if (!stream->Read(&message)) return grpc::Status::OK;  // the client went away
-  if (message.kind_case() != pb::FeedMessage::kLogon) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "the first message of a feed must be a logon");
-  }
-  const std::string feed_id = message.logon().feed_id();
-  absl::StatusOr<int64_t> held = ingestor_.LastSequence(*caller, feed_id);
-  if (!held.ok()) return ToGrpcStatus(held.status());
-  pb::FeedReply logon_ack;
-  logon_ack.mutable_logon_ack()->set_feed_id(feed_id);
-  logon_ack.mutable_logon_ack()->set_last_sequence(*held);
-  if (!stream->Write(logon_ack)) return grpc::Status::OK;
+  return rpc_.Run(
+      context, "StreamTrades", clearing::kExchangeOnly, absl::InfiniteDuration(),
+      [&](const Call& call) -> absl::Status {
+        pb::FeedMessage message;
+        if (!stream->Read(&message)) return absl::OkStatus();  // the client went away
+        if (message.kind_case() != pb::FeedMessage::kLogon) {
+          return absl::InvalidArgumentError("the first message of a feed must be a logon");
+        }
+        const std::string feed_id = message.logon().feed_id();
+        TC_RETURN_IF_ERROR(ValidateIdentifier("logon.feed_id", feed_id));
+        TC_ASSIGN_OR_RETURN(std::unique_ptr<FeedSessions::Lease> lease,
+                            sessions_.Claim(feed_id, call.caller.principal_id, &call.context,
+                                            message.logon().take_over(), BatchDeadline(call)));
+        TC_ASSIGN_OR_RETURN(FeedSessionStart start,
+                            ingestor_.BeginFeedSession(call.caller, feed_id, BatchDeadline(call)));
+        pb::FeedReply logon_ack;
+        logon_ack.mutable_logon_ack()->set_feed_id(feed_id);
+        logon_ack.mutable_logon_ack()->set_last_sequence(start.last_sequence);
+        if (!stream->Write(logon_ack)) return absl::OkStatus();
+        return ServeFeed(call, stream, feed_id, *lease, start.session_epoch);
+      });
+}
 
-  // One batch at a time: read, commit, acknowledge. The loop ends when the client
-  // half-closes, the call is cancelled or the server shuts down.
+absl::Status TradeCaptureServiceImpl::ServeFeed(
+    const Call& call, grpc::ServerReaderWriter<pb::FeedReply, pb::FeedMessage>* stream,
+    const std::string& feed_id, const FeedSessions::Lease& lease, int64_t session_epoch) {
+  // One batch at a time: read, commit, acknowledge.
+  pb::FeedMessage message;
   while (stream->Read(&message)) {
+    if (lease.TakenOver()) break;
     if (message.kind_case() != pb::FeedMessage::kBatch) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "after the logon a feed sends only batches");
+      return absl::InvalidArgumentError("after the logon a feed sends only batches");
     }
-    FeedPosition position{feed_id, message.batch().first_sequence()};
-    absl::StatusOr<IngestResult> result = ingestor_.Ingest(
-        *caller, message.batch().events(), &position, RequestDeadline(*context, kMaxBatchTime));
-    if (!result.ok()) return ToGrpcStatus(result.status());
+    FeedPosition position{feed_id, message.batch().first_sequence(), session_epoch};
+    TC_ASSIGN_OR_RETURN(IngestResult result, ingestor_.Ingest(call.caller, message.batch().events(),
+                                                              &position, BatchDeadline(call)));
     pb::FeedReply ack;
     pb::FeedBatchAck* batch_ack = ack.mutable_batch_ack();
     batch_ack->set_first_sequence(position.first_sequence);
-    batch_ack->set_last_sequence(result->last_sequence);
-    for (pb::TradeResult& r : result->results) *batch_ack->add_results() = std::move(r);
-    if (!stream->Write(ack)) return grpc::Status::OK;
+    batch_ack->set_last_sequence(result.last_sequence);
+    for (pb::TradeResult& r : result.results) *batch_ack->add_results() = std::move(r);
+    if (!stream->Write(ack)) return absl::OkStatus();
     if (shutting_down_) {
-      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                          absl::StrCat("server shutting down; resume feed '", feed_id,
-                                       "' after sequence ", result->last_sequence));
+      return absl::UnavailableError(absl::StrCat("server shutting down; resume feed '", feed_id,
+                                                 "' after sequence ", result.last_sequence));
     }
   }
-  return grpc::Status::OK;
+  if (lease.TakenOver()) {
+    return absl::AbortedError(
+        absl::StrCat("feed_id '", feed_id, "': this session was taken over by a later logon"));
+  }
+  return absl::OkStatus();
 }
 
 grpc::Status TradeCaptureServiceImpl::GetFeedStatus(grpc::ServerContext* context,
                                                     const pb::GetFeedStatusRequest* request,
                                                     pb::FeedLogonAck* response) {
-  absl::StatusOr<Principal> caller = auth_.Authorize(*context, {store::Role::kExchange});
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<int64_t> held = ingestor_.LastSequence(*caller, request->feed_id());
-  if (!held.ok()) return ToGrpcStatus(held.status());
-  response->set_feed_id(request->feed_id());
-  response->set_last_sequence(*held);
-  return grpc::Status::OK;
+  return rpc_.Run(context, "GetFeedStatus", clearing::kExchangeOnly, kReadTime,
+                  [&](const Call& call) -> absl::Status {
+                    TC_ASSIGN_OR_RETURN(
+                        int64_t held,
+                        ingestor_.LastSequence(call.caller, request->feed_id(), call.deadline));
+                    response->set_feed_id(request->feed_id());
+                    response->set_last_sequence(held);
+                    return absl::OkStatus();
+                  });
 }
 
 }  // namespace tc::services

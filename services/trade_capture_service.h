@@ -1,15 +1,17 @@
 // gRPC TradeCaptureService: SubmitTrades (a batch, a result per event), StreamTrades (a
-// sequenced feed that resumes without gap or duplicate after a reconnect) and
-// GetFeedStatus. Caller role: EXCHANGE. Acknowledgements are sent only after commit.
+// sequenced feed that resumes without gap or duplicate after a reconnect, one live
+// session per feed) and GetFeedStatus. Caller role: EXCHANGE. Acknowledgements are sent
+// only after commit.
 //
-//   TradeCaptureServiceImpl service(auth, ingestor);
+//   TradeCaptureServiceImpl service(rpc, ingestor);
 //   builder.RegisterService(&service);
 #ifndef TOKENCLEAR_SERVICES_TRADE_CAPTURE_SERVICE_H_
 #define TOKENCLEAR_SERVICES_TRADE_CAPTURE_SERVICE_H_
 
 #include <atomic>
 
-#include "services/auth.h"
+#include "services/feed_sessions.h"
+#include "services/rpc.h"
 #include "services/trade_ingestor.h"
 #include "tokenclear/v1/trade_capture.grpc.pb.h"
 
@@ -17,8 +19,7 @@ namespace tc::services {
 
 class TradeCaptureServiceImpl final : public tokenclear::v1::TradeCaptureService::Service {
  public:
-  TradeCaptureServiceImpl(Authenticator& auth, TradeIngestor& ingestor)
-      : auth_(auth), ingestor_(ingestor) {}
+  TradeCaptureServiceImpl(Rpc& rpc, TradeIngestor& ingestor) : rpc_(rpc), ingestor_(ingestor) {}
 
   grpc::Status SubmitTrades(grpc::ServerContext* context,
                             const tokenclear::v1::SubmitTradesRequest* request,
@@ -37,13 +38,18 @@ class TradeCaptureServiceImpl final : public tokenclear::v1::TradeCaptureService
   void BeginShutdown() { shutting_down_ = true; }
 
  private:
-  Authenticator& auth_;
+  // The batches of one logged-on feed session, until the client half-closes, the call
+  // ends, the session is taken over or the server shuts down.
+  absl::Status ServeFeed(
+      const Call& call,
+      grpc::ServerReaderWriter<tokenclear::v1::FeedReply, tokenclear::v1::FeedMessage>* stream,
+      const std::string& feed_id, const FeedSessions::Lease& lease, int64_t session_epoch);
+
+  Rpc& rpc_;
   TradeIngestor& ingestor_;
+  FeedSessions sessions_;
   std::atomic<bool> shutting_down_{false};
 };
-
-// The time a request may take: the client's deadline, capped by `cap`.
-absl::Time RequestDeadline(const grpc::ServerContext& context, absl::Duration cap);
 
 }  // namespace tc::services
 

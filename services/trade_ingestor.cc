@@ -1,13 +1,19 @@
 #include "services/trade_ingestor.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <optional>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "clearing/batch_plan.h"
+#include "clearing/feed_sequence.h"
 #include "core/business_date.h"
 #include "core/check.h"
 #include "core/identifiers.h"
+#include "core/sha256.h"
+#include "core/status_macros.h"
 #include "services/proto_convert.h"
 #include "store/reference_store.h"
 #include "store/savepoint.h"
@@ -62,6 +68,36 @@ std::vector<clearing::EventResult> ApplyOneByOne(
   return results;
 }
 
+// Locks the feed, applies the feed-sequence rule and keeps the new events' fingerprints.
+absl::StatusOr<int64_t> AdvanceFeed(pqxx::transaction_base& tx, const FeedPosition& feed,
+                                    const Principal& caller,
+                                    const std::vector<std::string>& fingerprints) {
+  store::FeedState held = store::LockOrCreateFeed(tx, feed.feed_id, caller.principal_id);
+  if (held.principal_id != caller.principal_id) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("feed_id '", feed.feed_id, "' belongs to another principal"));
+  }
+  if (held.session_epoch != feed.session_epoch) {
+    return absl::AbortedError(absl::StrCat("feed_id '", feed.feed_id,
+                                           "' was taken over by a later logon (session epoch ",
+                                           held.session_epoch, "): this session is ended"));
+  }
+  const clearing::SequenceRange replayed = clearing::ReplayedRange(
+      held.last_sequence, feed.first_sequence, static_cast<int64_t>(fingerprints.size()));
+  const clearing::HeldFingerprints held_prints =
+      store::LoadFeedFingerprints(tx, feed.feed_id, replayed.first, replayed.last);
+  TC_ASSIGN_OR_RETURN(clearing::FeedAdvance advance,
+                      clearing::PlanFeedBatch(feed.feed_id, held.last_sequence, feed.first_sequence,
+                                              fingerprints, held_prints));
+  if (advance.last_sequence != held.last_sequence) {
+    store::SaveFeed(tx, feed.feed_id, advance.last_sequence);
+    store::InsertFeedFingerprints(
+        tx, feed.feed_id, feed.first_sequence + advance.first_new_index,
+        absl::MakeConstSpan(fingerprints).subspan(advance.first_new_index));
+  }
+  return advance.last_sequence;
+}
+
 void AuditBatch(pqxx::transaction_base& tx, const Principal& caller, const FeedPosition* feed,
                 const std::vector<clearing::EventResult>& results) {
   int accepted = 0, replayed = 0, rejected = 0;
@@ -89,11 +125,12 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
                                                    " events exceeds the maximum of ",
                                                    limits_.max_events));
   }
+  std::vector<std::string> fingerprints;
   if (feed != nullptr) {
     if (absl::Status s = ValidateIdentifier("feed_id", feed->feed_id); !s.ok()) return s;
-    if (feed->first_sequence < 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("first_sequence ", feed->first_sequence, " must be at least 1"));
+    fingerprints.reserve(request_events.size());
+    for (const tokenclear::v1::TradeEvent& event : request_events) {
+      fingerprints.push_back(EventFingerprint(event));
     }
   }
   IngestResult out;
@@ -103,7 +140,7 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
     const std::string path = absl::StrCat("events[", i, "]");
     auto event = FromProto(request_events[i], path);
     if (auto* rejection = std::get_if<clearing::Rejection>(&event)) {
-      out.results[i] = RejectedResult("", *rejection);
+      out.results[i] = RejectedResult(SentEventKey(request_events[i]), *rejection);
       continue;
     }
     converted.events.push_back(std::get<clearing::TradeEvent>(std::move(event)));
@@ -118,19 +155,7 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
         }
         out.business_date = FormatBusinessDate(*state->snapshot.open_business_date);
         if (feed != nullptr) {
-          store::FeedState held = store::LockOrCreateFeed(tx, feed->feed_id, caller.principal_id);
-          if (held.principal_id != caller.principal_id) {
-            return absl::PermissionDeniedError(
-                absl::StrCat("feed_id '", feed->feed_id, "' belongs to another principal"));
-          }
-          if (feed->first_sequence > held.last_sequence + 1) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "first_sequence ", feed->first_sequence, " leaves a gap: feed '", feed->feed_id,
-                "' holds up to ", held.last_sequence, ", so the next is ", held.last_sequence + 1));
-          }
-          out.last_sequence = std::max<int64_t>(held.last_sequence,
-                                                feed->first_sequence + request_events.size() - 1);
-          store::SaveFeed(tx, feed->feed_id, caller.principal_id, out.last_sequence);
+          TC_ASSIGN_OR_RETURN(out.last_sequence, AdvanceFeed(tx, *feed, caller, fingerprints));
         }
         std::vector<clearing::EventResult> results;
         clearing::BatchPlan plan;
@@ -161,15 +186,43 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
   return out;
 }
 
+absl::StatusOr<FeedSessionStart> TradeIngestor::BeginFeedSession(const Principal& caller,
+                                                                 const std::string& feed_id,
+                                                                 absl::Time deadline) {
+  TC_RETURN_IF_ERROR(ValidateIdentifier("feed_id", feed_id));
+  store::FeedState held;
+  TC_RETURN_IF_ERROR(pool_.Transact({.deadline = deadline}, [&](pqxx::work& tx) {
+    held = store::BeginFeedSession(tx, feed_id, caller.principal_id);
+    return absl::OkStatus();
+  }));
+  if (held.principal_id != caller.principal_id) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("feed_id '", feed_id, "' belongs to another principal"));
+  }
+  return FeedSessionStart{held.last_sequence, held.session_epoch};
+}
+
+std::string EventFingerprint(const tokenclear::v1::TradeEvent& event) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    event.SerializeToCodedStream(&coded);
+  }
+  const Sha256Digest digest = Sha256(bytes);
+  return std::string(reinterpret_cast<const char*>(digest.data()), clearing::kFeedFingerprintBytes);
+}
+
 absl::StatusOr<int64_t> TradeIngestor::LastSequence(const Principal& caller,
-                                                    const std::string& feed_id) {
+                                                    const std::string& feed_id,
+                                                    absl::Time deadline) {
   if (absl::Status s = ValidateIdentifier("feed_id", feed_id); !s.ok()) return s;
   std::optional<store::FeedState> held;
-  absl::Status status =
-      pool_.Transact({.deadline = absl::Now() + absl::Seconds(10)}, [&](pqxx::work& tx) {
-        held = store::ReadFeed(tx, feed_id);
-        return absl::OkStatus();
-      });
+  absl::Status status = pool_.Transact({.deadline = deadline}, [&](pqxx::work& tx) {
+    held = store::ReadFeed(tx, feed_id);
+    return absl::OkStatus();
+  });
   if (!status.ok()) return status;
   if (!held) return 0;
   if (held->principal_id != caller.principal_id) {

@@ -1,7 +1,8 @@
 // Trade ingestion, end to end below the transport: converts events, and in ONE
 // transaction reads the reference snapshot and what is stored under the events' keys,
 // plans the batch (clearing::PlanBatch), writes it, advances the feed's sequence number
-// and audits it. Only after the commit returns does the caller acknowledge.
+// (clearing::PlanFeedBatch: no gap, no held sequence reused) and audits it. Only after
+// the commit returns does the caller acknowledge.
 //
 // A batch whose CLOSE sides would take a gross position below zero is retried in the
 // same way event by event, each in a savepoint, so that only the offending events are
@@ -33,16 +34,23 @@ struct IngestLimits {
 };
 
 // Where a batch sits in an exchange feed: its events take sequence numbers
-// first_sequence, first_sequence + 1, ...
+// first_sequence, first_sequence + 1, ...; sent by the session of `session_epoch`.
 struct FeedPosition {
   std::string feed_id;
   int64_t first_sequence = 0;
+  int64_t session_epoch = 0;
 };
 
 struct IngestResult {
   std::vector<tokenclear::v1::TradeResult> results;  // one per event, in order
   std::string business_date;
   int64_t last_sequence = 0;  // of the feed, after this batch (feeds only)
+};
+
+// A feed session as started by a logon: where to resume, and the session's epoch.
+struct FeedSessionStart {
+  int64_t last_sequence = 0;
+  int64_t session_epoch = 0;
 };
 
 class TradeIngestor {
@@ -55,9 +63,16 @@ class TradeIngestor {
       const google::protobuf::RepeatedPtrField<tokenclear::v1::TradeEvent>& events,
       const FeedPosition* feed, absl::Time deadline);
 
+  // A logon: the held sequence, and a new session epoch that fences earlier sessions.
+  // PERMISSION_DENIED when the feed belongs to another principal.
+  absl::StatusOr<FeedSessionStart> BeginFeedSession(const Principal& caller,
+                                                    const std::string& feed_id,
+                                                    absl::Time deadline);
+
   // The last sequence number held for a feed (0 when unknown); PERMISSION_DENIED when
   // the feed belongs to another principal.
-  absl::StatusOr<int64_t> LastSequence(const Principal& caller, const std::string& feed_id);
+  absl::StatusOr<int64_t> LastSequence(const Principal& caller, const std::string& feed_id,
+                                       absl::Time deadline);
 
   const IngestLimits& limits() const { return limits_; }
 
@@ -66,6 +81,10 @@ class TradeIngestor {
   ReferenceCache& cache_;
   const IngestLimits limits_;
 };
+
+// The content fingerprint of a feed event (clearing/feed_sequence.h): a truncated SHA-256
+// of its deterministic serialization.
+std::string EventFingerprint(const tokenclear::v1::TradeEvent& event);
 
 }  // namespace tc::services
 

@@ -3,10 +3,13 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "core/internal_error.h"
 
 namespace tc::store {
 
-absl::Status StatusFromException(const std::exception& error) {
+namespace {
+
+absl::Status Classify(const std::exception& error) {
   if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
     return absl::UnavailableError(
         absl::StrCat("database commit outcome unknown, retry with the same keys: ", error.what()));
@@ -28,6 +31,14 @@ absl::Status StatusFromException(const std::exception& error) {
     return absl::InternalError(absl::StrCat("database error ", state, ": ", sql->what()));
   }
   return absl::InternalError(error.what());
+}
+
+}  // namespace
+
+// Every message here carries the driver's or the server's text (hosts, ports, SQL): it is
+// marked internal, so the RPC layer logs it and tells the caller only the code.
+absl::Status StatusFromException(const std::exception& error) {
+  return MarkInternal(Classify(error));
 }
 
 bool IsRetryable(const std::exception& error, bool retry_unique_violation) {

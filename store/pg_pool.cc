@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/check.h"
+#include "core/internal_error.h"
 #include "store/pg_errors.h"
 
 namespace tc::store {
@@ -34,7 +35,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(absl::Time dea
       return !idle_.empty() || leased_ < capacity_;
     };
     if (!mutex_.AwaitWithDeadline(absl::Condition(&available), deadline)) {
-      return absl::DeadlineExceededError("no database connection became free before the deadline");
+      return MarkInternal(
+          absl::DeadlineExceededError("no database connection became free before the deadline"));
     }
     ++leased_;
     if (!idle_.empty()) {
@@ -58,6 +60,11 @@ void PgPool::Release(std::unique_ptr<pqxx::connection> connection) {
   --leased_;
   TC_CHECK(leased_ >= 0);
   if (connection != nullptr && connection->is_open()) idle_.push_back(std::move(connection));
+}
+
+void PgPool::DropIdle() {
+  absl::MutexLock lock(&mutex_);
+  idle_.clear();
 }
 
 absl::Status PgPool::TransactOnce(pqxx::connection& connection, absl::Time deadline,
@@ -92,6 +99,10 @@ absl::Status PgPool::Transact(const TransactOptions& options,
     } catch (const std::exception& e) {
       last_error = StatusFromException(e);
       retry = IsRetryable(e, options.retry_unique_violation);
+      // A lost connection usually means a restarted or failed-over server: the idle
+      // connections are as dead as this one, and a retry should not burn its attempts
+      // discovering that one by one.
+      if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) DropIdle();
     }
     // The connection may be mid-transaction or broken: never reuse it.
     Release(nullptr);

@@ -54,6 +54,7 @@ class PgPool {
 
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire(absl::Time deadline);
   void Release(std::unique_ptr<pqxx::connection> connection);
+  void DropIdle();
   absl::Status TransactOnce(pqxx::connection& connection, absl::Time deadline,
                             const std::function<absl::Status(pqxx::work&)>& body);
 

@@ -25,31 +25,6 @@ std::string DayText(absl::CivilDay day) { return FormatBusinessDate(day); }
 
 }  // namespace
 
-absl::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kAdmin:
-      return "ADMIN";
-    case Role::kExchange:
-      return "EXCHANGE";
-    case Role::kMember:
-      return "MEMBER";
-    case Role::kTreasury:
-      return "TREASURY";
-    case Role::kRegulator:
-      return "REGULATOR";
-  }
-  TC_CHECK(false) << "unknown role";
-  return "";
-}
-
-std::optional<Role> RoleFromName(absl::string_view name) {
-  for (Role role :
-       {Role::kAdmin, Role::kExchange, Role::kMember, Role::kTreasury, Role::kRegulator}) {
-    if (RoleName(role) == name) return role;
-  }
-  return std::nullopt;
-}
-
 int64_t ReadReferenceVersion(pqxx::transaction_base& tx) {
   return tx.exec1("SELECT version FROM reference_version")[0].as<int64_t>();
 }
@@ -63,7 +38,7 @@ absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transact
   for (const pqxx::row& r :
        tx.exec("SELECT product_code, name, index_code, contract_multiplier, tick_size_micros,"
                " currency, listed_months, final_settlement_rule, last_trading_offset_days,"
-               " settlement_type, max_trade_quantity FROM products")) {
+               " settlement_type, max_trade_quantity, max_price_micros FROM products")) {
     clearing::Product p;
     p.product_code = r[0].as<std::string>();
     p.name = r[1].as<std::string>();
@@ -78,6 +53,7 @@ absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transact
     p.last_trading_offset_days = r[8].as<int>();
     p.settlement_type = r[9].as<std::string>();
     p.max_trade_quantity = r[10].as<int64_t>();
+    p.max_price_micros = r[11].as<int64_t>();
     snapshot.products[p.product_code] = std::move(p);
   }
   for (const pqxx::row& r :
@@ -138,8 +114,9 @@ bool UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& p) {
   return tx.exec_params(
                "INSERT INTO products (product_code, name, index_code, contract_multiplier,"
                " tick_size_micros, currency, listed_months, final_settlement_rule,"
-               " last_trading_offset_days, settlement_type, max_trade_quantity)"
-               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+               " last_trading_offset_days, settlement_type, max_trade_quantity,"
+               " max_price_micros)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                " ON CONFLICT (product_code) DO UPDATE SET name = excluded.name,"
                " index_code = excluded.index_code, contract_multiplier = "
                "excluded.contract_multiplier,"
@@ -148,14 +125,16 @@ bool UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& p) {
                " final_settlement_rule = excluded.final_settlement_rule,"
                " last_trading_offset_days = excluded.last_trading_offset_days,"
                " settlement_type = excluded.settlement_type,"
-               " max_trade_quantity = excluded.max_trade_quantity"
+               " max_trade_quantity = excluded.max_trade_quantity,"
+               " max_price_micros = excluded.max_price_micros"
                " WHERE (products.*) IS DISTINCT FROM (excluded.*)",
                p.product_code, p.name, p.index_code, p.contract_multiplier, p.tick_size_micros,
                p.currency, p.listed_months,
                p.final_settlement_rule == FinalSettlementRule::kThirdWednesday
                    ? "THIRD_WEDNESDAY"
                    : "LAST_BUSINESS_DAY",
-               p.last_trading_offset_days, p.settlement_type, p.max_trade_quantity)
+               p.last_trading_offset_days, p.settlement_type, p.max_trade_quantity,
+               p.max_price_micros)
              .affected_rows() > 0;
 }
 

@@ -16,18 +16,18 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "clearing/access.h"
 #include "clearing/reference_data.h"
 #include "core/sha256.h"
 
 namespace tc::store {
 
-enum class Role { kAdmin, kExchange, kMember, kTreasury, kRegulator };
-
-struct PrincipalRecord {
-  std::string principal_id;
-  Role role = Role::kMember;
-  std::string member_id;  // kMember only
-};
+// Roles and principals are domain types (clearing/access.h); these names keep the store's
+// signatures short.
+using Role = clearing::Role;
+using PrincipalRecord = clearing::Principal;
+using clearing::RoleFromName;
+using clearing::RoleName;
 
 int64_t ReadReferenceVersion(pqxx::transaction_base& tx);
 absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transaction_base& tx);
@@ -59,9 +59,6 @@ std::optional<OpenedDate> OpenFirstBusinessDate(pqxx::transaction_base& tx, absl
 void Audit(pqxx::transaction_base& tx, const std::string& principal_id, const std::string& action,
            const std::string& target, const std::vector<std::string>& detail_keys,
            const std::vector<std::string>& detail_values);
-
-absl::string_view RoleName(Role role);
-std::optional<Role> RoleFromName(absl::string_view name);
 
 }  // namespace tc::store
 

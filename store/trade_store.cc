@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/business_date.h"
@@ -228,8 +229,58 @@ FeedState LockOrCreateFeed(pqxx::transaction_base& tx, const std::string& feed_i
       " ON CONFLICT (feed_id) DO NOTHING",
       feed_id, principal_id);
   pqxx::row r = tx.exec_params1(
-      "SELECT principal_id, last_sequence FROM feeds WHERE feed_id = $1 FOR UPDATE", feed_id);
-  return FeedState{r[0].as<std::string>(), r[1].as<int64_t>()};
+      "SELECT principal_id, last_sequence, session_epoch FROM feeds WHERE feed_id = $1"
+      " FOR UPDATE",
+      feed_id);
+  return FeedState{r[0].as<std::string>(), r[1].as<int64_t>(), r[2].as<int64_t>()};
+}
+
+FeedState BeginFeedSession(pqxx::transaction_base& tx, const std::string& feed_id,
+                           const std::string& principal_id) {
+  FeedState state = LockOrCreateFeed(tx, feed_id, principal_id);
+  if (state.principal_id != principal_id) return state;
+  state.session_epoch = tx.exec_params1(
+                              "UPDATE feeds SET session_epoch = session_epoch + 1"
+                              " WHERE feed_id = $1 RETURNING session_epoch",
+                              feed_id)[0]
+                            .as<int64_t>();
+  return state;
+}
+
+clearing::HeldFingerprints LoadFeedFingerprints(pqxx::transaction_base& tx,
+                                                const std::string& feed_id, int64_t first,
+                                                int64_t last) {
+  clearing::HeldFingerprints held;
+  if (first > last) return held;
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT first_sequence, encode(event_fingerprints, 'hex') FROM feed_batches"
+                      " WHERE feed_id = $1 AND last_sequence >= $2 AND first_sequence <= $3",
+                      feed_id, first, last)) {
+    const int64_t batch_first = r[0].as<int64_t>();
+    const std::string bytes = absl::HexStringToBytes(r[1].as<std::string>());
+    const size_t width = clearing::kFeedFingerprintBytes;
+    for (size_t offset = 0; offset + width <= bytes.size(); offset += width) {
+      const int64_t sequence = batch_first + static_cast<int64_t>(offset / width);
+      if (sequence >= first && sequence <= last) held[sequence] = bytes.substr(offset, width);
+    }
+  }
+  return held;
+}
+
+void InsertFeedFingerprints(pqxx::transaction_base& tx, const std::string& feed_id,
+                            int64_t first_sequence, absl::Span<const std::string> fingerprints) {
+  if (fingerprints.empty()) return;
+  std::string bytes;
+  bytes.reserve(fingerprints.size() * clearing::kFeedFingerprintBytes);
+  for (const std::string& f : fingerprints) {
+    TC_CHECK_EQ(f.size(), clearing::kFeedFingerprintBytes);
+    bytes += f;
+  }
+  tx.exec_params(
+      "INSERT INTO feed_batches (feed_id, first_sequence, last_sequence, event_fingerprints)"
+      " VALUES ($1, $2, $3, decode($4, 'hex'))",
+      feed_id, first_sequence, first_sequence + static_cast<int64_t>(fingerprints.size()) - 1,
+      absl::BytesToHexString(bytes));
 }
 
 void LockPositions(pqxx::transaction_base& tx,
@@ -245,18 +296,16 @@ void LockPositions(pqxx::transaction_base& tx,
 
 std::optional<FeedState> ReadFeed(pqxx::transaction_base& tx, const std::string& feed_id) {
   pqxx::result r = tx.exec_params(
-      "SELECT principal_id, last_sequence FROM feeds WHERE feed_id = $1 FOR SHARE", feed_id);
+      "SELECT principal_id, last_sequence, session_epoch FROM feeds WHERE feed_id = $1"
+      " FOR SHARE",
+      feed_id);
   if (r.empty()) return std::nullopt;
-  return FeedState{r[0][0].as<std::string>(), r[0][1].as<int64_t>()};
+  return FeedState{r[0][0].as<std::string>(), r[0][1].as<int64_t>(), r[0][2].as<int64_t>()};
 }
 
-void SaveFeed(pqxx::transaction_base& tx, const std::string& feed_id,
-              const std::string& principal_id, int64_t last_sequence) {
-  tx.exec_params(
-      "INSERT INTO feeds (feed_id, principal_id, last_sequence) VALUES ($1, $2, $3)"
-      " ON CONFLICT (feed_id) DO UPDATE SET last_sequence = excluded.last_sequence,"
-      " updated_at = now()",
-      feed_id, principal_id, last_sequence);
+void SaveFeed(pqxx::transaction_base& tx, const std::string& feed_id, int64_t last_sequence) {
+  tx.exec_params("UPDATE feeds SET last_sequence = $2, updated_at = now() WHERE feed_id = $1",
+                 feed_id, last_sequence);
 }
 
 }  // namespace tc::store

@@ -17,7 +17,9 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "clearing/batch_plan.h"
+#include "clearing/feed_sequence.h"
 
 namespace tc::store {
 
@@ -40,6 +42,7 @@ void LockPositions(pqxx::transaction_base& tx,
 struct FeedState {
   std::string principal_id;
   int64_t last_sequence = 0;
+  int64_t session_epoch = 0;  // moves on at every logon (BeginFeedSession)
 };
 
 // The feed's row (created at sequence 0 for `principal_id` if new), locked for the rest
@@ -48,8 +51,19 @@ FeedState LockOrCreateFeed(pqxx::transaction_base& tx, const std::string& feed_i
                            const std::string& principal_id);
 // The feed's row as committed; waits for a batch of the feed whose transaction is under way.
 std::optional<FeedState> ReadFeed(pqxx::transaction_base& tx, const std::string& feed_id);
-void SaveFeed(pqxx::transaction_base& tx, const std::string& feed_id,
-              const std::string& principal_id, int64_t last_sequence);
+// A logon: locks (or creates) the feed and, when `principal_id` owns it, moves its session
+// epoch on, so that batches of any earlier session are refused from now on.
+FeedState BeginFeedSession(pqxx::transaction_base& tx, const std::string& feed_id,
+                           const std::string& principal_id);
+void SaveFeed(pqxx::transaction_base& tx, const std::string& feed_id, int64_t last_sequence);
+
+// The content fingerprints (clearing/feed_sequence.h) held for sequences first..last.
+clearing::HeldFingerprints LoadFeedFingerprints(pqxx::transaction_base& tx,
+                                                const std::string& feed_id, int64_t first,
+                                                int64_t last);
+// Keeps the fingerprints of a batch's new events, which take first_sequence onwards.
+void InsertFeedFingerprints(pqxx::transaction_base& tx, const std::string& feed_id,
+                            int64_t first_sequence, absl::Span<const std::string> fingerprints);
 
 }  // namespace tc::store
 

@@ -129,7 +129,7 @@ TEST_F(TradeStorePgTest, FeedsAreCreatedAtZeroAndAdvance) {
                              [](pqxx::work& tx) {
                                FeedState feed = LockOrCreateFeed(tx, "F1", "ex");
                                EXPECT_EQ(feed.last_sequence, 0);
-                               SaveFeed(tx, "F1", "ex", 42);
+                               SaveFeed(tx, "F1", 42);
                                return absl::OkStatus();
                              })
                   .ok());
@@ -140,6 +140,40 @@ TEST_F(TradeStorePgTest, FeedsAreCreatedAtZeroAndAdvance) {
                                EXPECT_TRUE(feed.has_value());
                                EXPECT_EQ(feed->last_sequence, 42);
                                EXPECT_FALSE(ReadFeed(tx, "F2").has_value());
+                               return absl::OkStatus();
+                             })
+                  .ok());
+}
+
+TEST_F(TradeStorePgTest, EachLogonMovesTheSessionEpochOnlyForTheOwner) {
+  ASSERT_TRUE(pool_
+                  ->Transact({},
+                             [](pqxx::work& tx) {
+                               EXPECT_EQ(BeginFeedSession(tx, "F1", "ex").session_epoch, 1);
+                               EXPECT_EQ(BeginFeedSession(tx, "F1", "ex").session_epoch, 2);
+                               FeedState other = BeginFeedSession(tx, "F1", "intruder");
+                               EXPECT_EQ(other.principal_id, "ex");
+                               EXPECT_EQ(other.session_epoch, 2);
+                               return absl::OkStatus();
+                             })
+                  .ok());
+}
+
+TEST_F(TradeStorePgTest, FeedFingerprintsAreHeldPerSequence) {
+  const std::vector<std::string> prints = {std::string(16, 'a'), std::string(16, 'b'),
+                                           std::string(16, 'c')};
+  ASSERT_TRUE(pool_
+                  ->Transact({},
+                             [&](pqxx::work& tx) {
+                               LockOrCreateFeed(tx, "F1", "ex");
+                               InsertFeedFingerprints(tx, "F1", 1, {prints[0], prints[1]});
+                               InsertFeedFingerprints(tx, "F1", 3, {prints[2]});
+                               clearing::HeldFingerprints held =
+                                   LoadFeedFingerprints(tx, "F1", 2, 3);
+                               EXPECT_EQ(held.size(), 2u);
+                               EXPECT_EQ(held[2], prints[1]);
+                               EXPECT_EQ(held[3], prints[2]);
+                               EXPECT_TRUE(LoadFeedFingerprints(tx, "F1", 4, 9).empty());
                                return absl::OkStatus();
                              })
                   .ok());

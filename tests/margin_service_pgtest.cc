@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "core/business_date.h"
 #include "gtest/gtest.h"
 #include "margin/compiled_parameters.h"
 #include "margin/margin_calculator.h"
@@ -31,9 +32,13 @@ std::vector<pb::IndexValue> SyntheticHistory() {
     seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
     return static_cast<int64_t>((seed >> 33) % (2 * range + 1)) - range;
   };
-  const absl::CivilDay last(2026, 11, 23);
+  // Business days only (index values for weekends are refused), ending on the open date.
+  std::vector<absl::CivilDay> days;
+  for (absl::CivilDay day(2026, 11, 23); static_cast<int>(days.size()) < kHistoryDays; --day) {
+    if (!IsWeekend(day)) days.insert(days.begin(), day);
+  }
   for (int i = 0; i < kHistoryDays; ++i) {
-    const std::string date = absl::FormatCivilTime(last - (kHistoryDays - 1 - i));
+    const std::string date = absl::FormatCivilTime(days[i]);
     for (auto [code, value] : {std::pair{"TOKFRONT", front}, std::pair{"TOKOPEN", open}}) {
       pb::IndexValue v;
       v.set_index_code(code);

@@ -119,6 +119,7 @@ TEST(ServerE2eTest, ServesAndDrainsGracefullyOnSigterm) {
     p.set_last_trading_offset_days(1);
     p.set_settlement_type("CASH");
     p.set_max_trade_quantity(100);
+    p.set_max_price_micros(1'000'000'000);
     return p;
   }();
   pb::Product product_out;

@@ -76,6 +76,7 @@ void TestClearingHouse::Seed() {
   p->set_last_trading_offset_days(1);
   p->set_settlement_type("CASH");
   p->set_max_trade_quantity(10'000);
+  p->set_max_price_micros(1'000'000'000);
   pb::Product product_out;
   call(&pb::ReferenceDataService::Stub::UpsertProduct, product, &product_out);
 

@@ -1,0 +1,60 @@
+// The one way to write an RPC handler. `Rpc::Run` authenticates the caller before anything
+// else (no request field is read for an unauthenticated caller), checks the method's named
+// role set, gives the body the caller, a deadline and a request ID, and turns the body's
+// status into what the client sees: a status with internals (database text, hosts) is
+// logged with the request ID and answered with the code, a neutral message and the ID.
+// Every response carries the request ID in the trailing metadata "x-request-id".
+//
+//   grpc::Status PositionServiceImpl::ListTrades(grpc::ServerContext* context,
+//                                                const pb::ListTradesRequest* request,
+//                                                pb::ListTradesResponse* response) {
+//     return rpc_.Run(context, "ListTrades", clearing::kPositionReaders, kReadTime,
+//                     [&](const Call& call) -> absl::Status {
+//                       ... call.caller, call.deadline ...
+//                     });
+//   }
+#ifndef TOKENCLEAR_SERVICES_RPC_H_
+#define TOKENCLEAR_SERVICES_RPC_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "clearing/access.h"
+#include "services/auth.h"
+
+namespace tc::services {
+
+// What a handler body knows about its call.
+struct Call {
+  const Principal& caller;
+  absl::Time deadline;  // the client's deadline, capped by the method's time
+  const std::string& request_id;
+  grpc::ServerContext& context;
+};
+
+class Rpc {
+ public:
+  explicit Rpc(Authenticator& auth) : auth_(auth) {}
+
+  grpc::Status Run(grpc::ServerContext* context, absl::string_view method, clearing::RoleSet roles,
+                   absl::Duration max_time, absl::FunctionRef<absl::Status(const Call&)> body);
+
+ private:
+  Authenticator& auth_;
+};
+
+// The status a client sees for `status`: unchanged when it is about the request, a
+// neutral message with the request ID when it is internal (core/internal_error.h).
+grpc::Status PublicStatus(const absl::Status& status, absl::string_view request_id);
+
+// A fresh request ID: 16 hex digits, random.
+std::string NewRequestId();
+
+}  // namespace tc::services
+
+#endif  // TOKENCLEAR_SERVICES_RPC_H_
