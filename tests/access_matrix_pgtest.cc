@@ -1,0 +1,163 @@
+// The whole access matrix through the real server: every RPC of every service, called
+// by every role and with no, malformed or unknown credentials. The expected matrix is
+// written out here from the README's role table, independently of the server's own
+// sets; an RPC added to the API without a row here fails the test.
+//
+// Each call sends an empty request: a caller that may not call the method must be
+// refused before the request is read (so no validation error can come first), and one
+// that may call it must never be refused for its role.
+#include <grpcpp/generic/generic_stub.h>
+
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "gtest/gtest.h"
+#include "tests/test_clearing_house.h"
+
+namespace tc::testing {
+namespace {
+
+enum class Who { kNone, kMalformed, kUnknown, kAdmin, kExchange, kMember, kTreasury, kRegulator };
+
+const std::map<Who, std::string> kHeaders = {
+    {Who::kMalformed, "Basic dXNlcjpwYXNz"},
+    {Who::kUnknown, "Bearer not-a-known-token-000"},
+    {Who::kAdmin, absl::StrCat("Bearer ", kAdminToken)},
+    {Who::kExchange, absl::StrCat("Bearer ", kExchangeToken)},
+    {Who::kMember, absl::StrCat("Bearer ", kCm01Token)},
+    {Who::kTreasury, absl::StrCat("Bearer ", kTreasuryToken)},
+    {Who::kRegulator, absl::StrCat("Bearer ", kRegulatorToken)},
+};
+
+const std::set<Who> kEveryRole = {Who::kAdmin, Who::kExchange, Who::kMember, Who::kTreasury,
+                                  Who::kRegulator};
+const std::set<Who> kMemberData = {Who::kMember, Who::kTreasury, Who::kRegulator};
+
+// README "Services": who may call what.
+const std::map<std::string, std::set<Who>> kAllowed = {
+    {"tokenclear.v1.TradeCaptureService/SubmitTrades", {Who::kExchange}},
+    {"tokenclear.v1.TradeCaptureService/StreamTrades", {Who::kExchange}},
+    {"tokenclear.v1.TradeCaptureService/GetFeedStatus", {Who::kExchange}},
+    {"tokenclear.v1.ReferenceDataService/UpsertProduct", {Who::kAdmin}},
+    {"tokenclear.v1.ReferenceDataService/UpsertInstrument", {Who::kAdmin}},
+    {"tokenclear.v1.ReferenceDataService/ListContractMonths", {Who::kAdmin}},
+    {"tokenclear.v1.ReferenceDataService/UpsertMember", {Who::kAdmin}},
+    {"tokenclear.v1.ReferenceDataService/UpsertAccount", {Who::kAdmin}},
+    {"tokenclear.v1.ReferenceDataService/UpsertPrincipal", {Who::kAdmin}},
+    {"tokenclear.v1.ReferenceDataService/UpsertHoliday", {Who::kAdmin}},
+    {"tokenclear.v1.ReferenceDataService/OpenFirstBusinessDate", {Who::kAdmin}},
+    {"tokenclear.v1.ReferenceDataService/ListProducts", kEveryRole},
+    {"tokenclear.v1.ReferenceDataService/ListInstruments", kEveryRole},
+    {"tokenclear.v1.ReferenceDataService/ListMembers", kEveryRole},
+    {"tokenclear.v1.ReferenceDataService/ListAccounts",
+     {Who::kAdmin, Who::kMember, Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.ReferenceDataService/GetBusinessDate", kEveryRole},
+    {"tokenclear.v1.PositionService/ListPositions", kMemberData},
+    {"tokenclear.v1.PositionService/GetOpenInterest", kEveryRole},
+    {"tokenclear.v1.PositionService/ListTrades", kMemberData},
+    {"tokenclear.v1.MarginService/LoadIndexValues", {Who::kTreasury}},
+    {"tokenclear.v1.MarginService/CalibrateParameters", {Who::kTreasury}},
+    {"tokenclear.v1.MarginService/ApproveParameterSet", {Who::kTreasury}},
+    {"tokenclear.v1.MarginService/ListParameterSets", kEveryRole},
+    {"tokenclear.v1.MarginService/GetParameterSet", kEveryRole},
+    {"tokenclear.v1.MarginService/ExportParameterSet", kEveryRole},
+    {"tokenclear.v1.MarginService/GetAccountMargin", kMemberData},
+    {"tokenclear.v1.MarginService/WhatIfMargin", kEveryRole},
+    {"tokenclear.v1.MarginService/IncrementalMargin", kMemberData},
+    {"tokenclear.v1.MarginService/RunMarginCycle", {Who::kTreasury}},
+    {"tokenclear.v1.MarginService/ListMarginRequirements", kMemberData},
+};
+
+constexpr const char* kServices[] = {
+    "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
+    "tokenclear.v1.PositionService", "tokenclear.v1.MarginService"};
+
+class AccessMatrixTest : public ::testing::Test {
+ protected:
+  AccessMatrixTest()
+      : channel_(grpc::CreateChannel(absl::StrCat("127.0.0.1:", house_.server().port()),
+                                     grpc::InsecureChannelCredentials())),
+        generic_(channel_) {}
+
+  void Prepare(grpc::ClientContext& context, Who who) {
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    if (who != Who::kNone) context.AddMetadata("authorization", kHeaders.at(who));
+  }
+
+  // A unary call with an empty request, as raw bytes.
+  grpc::Status CallUnary(const std::string& method, Who who) {
+    grpc::ClientContext context;
+    Prepare(context, who);
+    grpc::CompletionQueue queue;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);
+    std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+        generic_.PrepareUnaryCall(&context, absl::StrCat("/", method), request, &queue);
+    call->StartCall();
+    grpc::ByteBuffer response;
+    grpc::Status status;
+    call->Finish(&response, &status, reinterpret_cast<void*>(1));
+    void* tag = nullptr;
+    bool ok = false;
+    EXPECT_TRUE(queue.Next(&tag, &ok));
+    return status;
+  }
+
+  // The feed stream: a logon with an empty feed ID, then half-close.
+  grpc::Status CallStream(Who who) {
+    grpc::ClientContext context;
+    Prepare(context, who);
+    auto stub = pb::TradeCaptureService::NewStub(channel_);
+    auto stream = stub->StreamTrades(&context);
+    pb::FeedMessage logon;
+    logon.mutable_logon()->set_feed_id("");
+    stream->Write(logon);
+    stream->WritesDone();
+    pb::FeedReply reply;
+    while (stream->Read(&reply)) {
+    }
+    return stream->Finish();
+  }
+
+  TestClearingHouse house_;
+  std::shared_ptr<grpc::Channel> channel_;
+  grpc::GenericStub generic_;
+};
+
+TEST_F(AccessMatrixTest, EveryRpcTimesEveryCaller) {
+  int cells = 0;
+  for (const char* service_name : kServices) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
+    ASSERT_NE(service, nullptr) << service_name;
+    for (int m = 0; m < service->method_count(); ++m) {
+      const google::protobuf::MethodDescriptor* method = service->method(m);
+      const std::string name = absl::StrCat(service_name, "/", method->name());
+      auto allowed = kAllowed.find(name);
+      ASSERT_NE(allowed, kAllowed.end()) << name << " has no row in the access matrix";
+      for (Who who : {Who::kNone, Who::kMalformed, Who::kUnknown, Who::kAdmin, Who::kExchange,
+                      Who::kMember, Who::kTreasury, Who::kRegulator}) {
+        const grpc::Status status =
+            method->client_streaming() ? CallStream(who) : CallUnary(name, who);
+        const std::string cell = absl::StrCat(name, " as caller #", static_cast<int>(who), ": ",
+                                              status.error_code(), " ", status.error_message());
+        ++cells;
+        if (who == Who::kNone || who == Who::kMalformed || who == Who::kUnknown) {
+          EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED) << cell;
+        } else if (allowed->second.contains(who)) {
+          EXPECT_NE(status.error_code(), grpc::UNAUTHENTICATED) << cell;
+          EXPECT_NE(status.error_code(), grpc::PERMISSION_DENIED) << cell;
+          EXPECT_NE(status.error_code(), grpc::INTERNAL) << cell;
+        } else {
+          EXPECT_EQ(status.error_code(), grpc::PERMISSION_DENIED) << cell;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cells, static_cast<int>(kAllowed.size()) * 8);
+}
+
+}  // namespace
+}  // namespace tc::testing
