@@ -26,6 +26,7 @@ class ChildProcess {
   ~ChildProcess();
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   // The first stderr line containing `needle`, or nullopt on timeout or end of output.
   std::optional<std::string> ReadStderrLineContaining(absl::string_view needle,
                                                       absl::Duration timeout);
