@@ -51,8 +51,9 @@ class RoleSet {
 };
 
 // The access matrix (README, "Services"). Reference data and published market data
-// (products, contract months, open interest, risk parameter sets, what-if) are readable
-// by every role; a member's positions, trades and margins by the member itself,
+// (products, contract months, members and accounts (a member sees only its own), open
+// interest, risk parameter sets, what-if) are readable by every role: the exchange routes
+// trades to accounts and admin maintains them; a member's positions, trades and margins by the member itself,
 // treasury and the regulator, never by admin or the exchange.
 inline constexpr RoleSet kAnyRole = {Role::kAdmin, Role::kExchange, Role::kMember, Role::kTreasury,
                                      Role::kRegulator};
@@ -60,9 +61,6 @@ inline constexpr RoleSet kAdminOnly = {Role::kAdmin};
 inline constexpr RoleSet kExchangeOnly = {Role::kExchange};
 inline constexpr RoleSet kTreasuryOnly = {Role::kTreasury};
 inline constexpr RoleSet kPositionReaders = {Role::kMember, Role::kTreasury, Role::kRegulator};
-// Account lists: admin maintains accounts, so it reads them (but not what they hold).
-inline constexpr RoleSet kAccountReaders = {Role::kAdmin, Role::kMember, Role::kTreasury,
-                                            Role::kRegulator};
 
 // PERMISSION_DENIED unless the principal holds a role of `roles`.
 absl::Status RequireRole(const Principal& principal, RoleSet roles);

@@ -344,7 +344,7 @@ grpc::Status ReferenceDataServiceImpl::ListMembers(Context* context, const pb::L
 grpc::Status ReferenceDataServiceImpl::ListAccounts(Context* context,
                                                     const pb::ListAccountsRequest* request,
                                                     pb::ListAccountsResponse* response) {
-  return Read(context, "ListAccounts", clearing::kAccountReaders,
+  return Read(context, "ListAccounts", clearing::kAnyRole,
               [&](const Principal& caller, const ReferenceState& state) -> absl::Status {
                 absl::StatusOr<std::string> member =
                     clearing::VisibleMember(caller, request->member_id());

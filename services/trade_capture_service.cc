@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "core/identifiers.h"
 #include "core/status_macros.h"
+#include "proto/request_parsing.h"
 
 namespace tc::services {
 namespace {
@@ -16,6 +17,13 @@ constexpr absl::Duration kReadTime = absl::Seconds(10);
 
 absl::Time BatchDeadline(const Call& call) {
   return std::min(call.deadline, absl::Now() + kMaxBatchTime);
+}
+
+// A stream message that did not parse arrives empty with its error (proto/request_parsing.h).
+absl::Status CheckParsed(const pb::FeedMessage& message) {
+  std::optional<std::string> error = proto::ParseErrorOf(message);
+  if (!error) return absl::OkStatus();
+  return absl::InvalidArgumentError(*error);
 }
 
 }  // namespace
@@ -44,6 +52,7 @@ grpc::Status TradeCaptureServiceImpl::StreamTrades(
       [&](const Call& call) -> absl::Status {
         pb::FeedMessage message;
         if (!stream->Read(&message)) return absl::OkStatus();  // the client went away
+        TC_RETURN_IF_ERROR(CheckParsed(message));
         if (message.kind_case() != pb::FeedMessage::kLogon) {
           return absl::InvalidArgumentError("the first message of a feed must be a logon");
         }
@@ -69,6 +78,7 @@ absl::Status TradeCaptureServiceImpl::ServeFeed(
   pb::FeedMessage message;
   while (stream->Read(&message)) {
     if (lease.TakenOver()) break;
+    TC_RETURN_IF_ERROR(CheckParsed(message));
     if (message.kind_case() != pb::FeedMessage::kBatch) {
       return absl::InvalidArgumentError("after the logon a feed sends only batches");
     }

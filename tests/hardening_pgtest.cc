@@ -1,6 +1,11 @@
 // Hostile input through the real server (issue "Hardening"): each defect class found by a
 // hostile tester, tried again from outside. Nothing may crash the server, write partially,
 // or tell a caller about our internals.
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
+#include <grpcpp/generic/generic_stub.h>
+
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -305,6 +310,105 @@ TEST_F(HardeningTest, RejectionsNameTheKeyAndTheRealProblem) {
   EXPECT_EQ(response.results(1).outcome(), pb::TRADE_OUTCOME_ACCEPTED);
   EXPECT_EQ(response.results(2).code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(response.results(2).message(), HasSubstr("must differ from original_trade_id"));
+}
+
+// Wire bytes of a `type` message whose first reachable string field holds invalid UTF-8;
+// `path` is set to that field's path. Empty when the type has no string field.
+std::string BadUtf8Message(const google::protobuf::Descriptor& type, std::string* path,
+                           int depth = 0) {
+  if (depth > 4) return "";
+  auto length_delimited = [](int number, const std::string& payload) {
+    std::string out;
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.WriteTag(google::protobuf::internal::WireFormatLite::MakeTag(
+        number, google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+    coded.WriteVarint32(static_cast<uint32_t>(payload.size()));
+    coded.WriteString(payload);
+    coded.Trim();
+    return out;
+  };
+  for (int i = 0; i < type.field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = type.field(i);
+    const std::string name = absl::StrCat(field->name(), field->is_repeated() ? "[0]" : "");
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      *path = name;
+      return length_delimited(field->number(),
+                              "bad\xFF\xFE"
+                              "bytes");
+    }
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE && !field->is_map()) {
+      std::string inner_path;
+      std::string inner = BadUtf8Message(*field->message_type(), &inner_path, depth + 1);
+      if (!inner.empty()) {
+        *path = absl::StrCat(name, ".", inner_path);
+        return length_delimited(field->number(), inner);
+      }
+    }
+  }
+  return "";
+}
+
+// Defect 8: invalid UTF-8 in a string field got INTERNAL with no details.
+TEST_F(HardeningTest, InvalidUtf8IsTheCallersErrorNamingTheField) {
+  grpc::GenericStub generic(channel_);
+  int checked = 0;
+  for (const char* service_name :
+       {"tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
+        "tokenclear.v1.PositionService", "tokenclear.v1.MarginService"}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
+    ASSERT_NE(service, nullptr);
+    for (int m = 0; m < service->method_count(); ++m) {
+      const google::protobuf::MethodDescriptor* method = service->method(m);
+      std::string path;
+      const std::string bytes = BadUtf8Message(*method->input_type(), &path);
+      if (bytes.empty()) continue;  // no string field to spoil
+      grpc::ClientContext context;
+      TestClearingHouse::Authorize(context, kAdminToken);
+      grpc::CompletionQueue queue;
+      grpc::Slice slice(bytes);
+      grpc::ByteBuffer request(&slice, 1);
+      const std::string name = absl::StrCat("/", service_name, "/", method->name());
+      grpc::Status status;
+      grpc::ByteBuffer response;
+      if (method->client_streaming()) {
+        auto call = generic.PrepareCall(&context, name, &queue);
+        void* tag = nullptr;
+        bool ok = false;
+        call->StartCall(reinterpret_cast<void*>(1));
+        queue.Next(&tag, &ok);
+        call->WriteLast(request, grpc::WriteOptions(), reinterpret_cast<void*>(2));
+        queue.Next(&tag, &ok);
+        call->Finish(&status, reinterpret_cast<void*>(3));
+        while (queue.Next(&tag, &ok) && tag != reinterpret_cast<void*>(3)) {
+        }
+        // The exchange may stream; other callers are refused before reading.
+        grpc::ClientContext exchange_context;
+        TestClearingHouse::Authorize(exchange_context, kExchangeToken);
+        auto exchange_call = generic.PrepareCall(&exchange_context, name, &queue);
+        exchange_call->StartCall(reinterpret_cast<void*>(4));
+        queue.Next(&tag, &ok);
+        exchange_call->WriteLast(request, grpc::WriteOptions(), reinterpret_cast<void*>(5));
+        queue.Next(&tag, &ok);
+        exchange_call->Finish(&status, reinterpret_cast<void*>(6));
+        while (queue.Next(&tag, &ok) && tag != reinterpret_cast<void*>(6)) {
+        }
+      } else {
+        auto call = generic.PrepareUnaryCall(&context, name, request, &queue);
+        call->StartCall();
+        call->Finish(&response, &status, reinterpret_cast<void*>(1));
+        void* tag = nullptr;
+        bool ok = false;
+        queue.Next(&tag, &ok);
+      }
+      EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT)
+          << name << ": " << status.error_message();
+      EXPECT_EQ(status.error_message(), absl::StrCat(path, " is not valid UTF-8")) << name;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20);
 }
 
 }  // namespace
