@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "services/clearing_server.h"
+#include "services/server/clearing_server.h"
 #include "store/pg_test_database.h"
 #include "tokenclear/v1/positions.grpc.pb.h"
 #include "tokenclear/v1/reference_data.grpc.pb.h"

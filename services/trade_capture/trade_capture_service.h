@@ -10,9 +10,9 @@
 
 #include <atomic>
 
-#include "services/feed_sessions.h"
-#include "services/rpc.h"
-#include "services/trade_ingestor.h"
+#include "services/trade_capture/feed_sessions.h"
+#include "services/common/rpc.h"
+#include "services/trade_capture/trade_ingestor.h"
 #include "tokenclear/v1/trade_capture.grpc.pb.h"
 
 namespace tc::services {

@@ -1,4 +1,4 @@
-#include "services/margin_service_convert.h"
+#include "services/margin/margin_service_convert.h"
 
 #include "gtest/gtest.h"
 #include "margin/compiled_parameters.h"

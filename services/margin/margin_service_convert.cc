@@ -1,4 +1,4 @@
-#include "services/margin_service_convert.h"
+#include "services/margin/margin_service_convert.h"
 
 #include "absl/strings/str_cat.h"
 #include "core/business_date.h"

@@ -1,4 +1,4 @@
-#include "services/trade_ingestor.h"
+#include "services/trade_capture/trade_ingestor.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -14,7 +14,7 @@
 #include "core/identifiers.h"
 #include "core/sha256.h"
 #include "core/status_macros.h"
-#include "services/proto_convert.h"
+#include "services/common/proto_convert.h"
 #include "store/reference_store.h"
 #include "store/savepoint.h"
 #include "store/trade_store.h"

@@ -1,4 +1,4 @@
-#include "services/feed_sessions.h"
+#include "services/trade_capture/feed_sessions.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"

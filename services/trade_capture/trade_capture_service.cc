@@ -1,4 +1,4 @@
-#include "services/trade_capture_service.h"
+#include "services/trade_capture/trade_capture_service.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"

@@ -1,4 +1,4 @@
-#include "services/auth.h"
+#include "services/common/auth.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"

@@ -16,7 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/trade_ingestor.h"
+#include "services/trade_capture/trade_ingestor.h"
 
 namespace tc::services {
 

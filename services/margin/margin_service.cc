@@ -1,4 +1,4 @@
-#include "services/margin_service.h"
+#include "services/margin/margin_service.h"
 
 #include <google/protobuf/util/json_util.h>
 

@@ -1,4 +1,4 @@
-#include "services/position_service.h"
+#include "services/positions/position_service.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -6,7 +6,7 @@
 #include "core/identifiers.h"
 #include "core/internal_error.h"
 #include "core/status_macros.h"
-#include "services/proto_convert.h"
+#include "services/common/proto_convert.h"
 #include "store/position_store.h"
 
 namespace tc::services {

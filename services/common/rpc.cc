@@ -1,4 +1,4 @@
-#include "services/rpc.h"
+#include "services/common/rpc.h"
 
 #include <cstdio>
 #include <random>

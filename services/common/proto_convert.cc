@@ -1,4 +1,4 @@
-#include "services/proto_convert.h"
+#include "services/common/proto_convert.h"
 
 #include "absl/strings/str_cat.h"
 #include "core/business_date.h"

@@ -1,4 +1,4 @@
-#include "services/readiness.h"
+#include "services/common/readiness.h"
 
 #include "absl/time/clock.h"
 

@@ -1,4 +1,4 @@
-#include "services/reference_cache.h"
+#include "services/common/reference_cache.h"
 
 #include "core/check.h"
 

@@ -25,7 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "clearing/access.h"
-#include "services/auth.h"
+#include "services/common/auth.h"
 
 namespace tc::services {
 

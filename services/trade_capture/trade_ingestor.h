@@ -22,8 +22,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/protobuf/repeated_field.h"
-#include "services/auth.h"
-#include "services/reference_cache.h"
+#include "services/common/auth.h"
+#include "services/common/reference_cache.h"
 #include "store/pg_pool.h"
 #include "tokenclear/v1/trade_capture.pb.h"
 

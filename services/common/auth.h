@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "clearing/access.h"
-#include "services/reference_cache.h"
+#include "services/common/reference_cache.h"
 
 namespace tc::services {
 

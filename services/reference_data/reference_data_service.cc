@@ -1,4 +1,4 @@
-#include "services/reference_data_service.h"
+#include "services/reference_data/reference_data_service.h"
 
 #include <algorithm>
 #include <variant>
@@ -10,7 +10,7 @@
 #include "core/identifiers.h"
 #include "core/sha256.h"
 #include "core/status_macros.h"
-#include "services/proto_convert.h"
+#include "services/common/proto_convert.h"
 
 namespace tc::services {
 namespace {

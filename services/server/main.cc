@@ -12,7 +12,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "services/clearing_server.h"
+#include "services/server/clearing_server.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #ifndef TOKENCLEAR_SERVICES_POSITION_SERVICE_H_
 #define TOKENCLEAR_SERVICES_POSITION_SERVICE_H_
 
-#include "services/reference_cache.h"
-#include "services/rpc.h"
+#include "services/common/reference_cache.h"
+#include "services/common/rpc.h"
 #include "store/pg_pool.h"
 #include "tokenclear/v1/positions.grpc.pb.h"
 

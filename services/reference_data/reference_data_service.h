@@ -10,8 +10,8 @@
 #include <string>
 
 #include "absl/functional/function_ref.h"
-#include "services/reference_cache.h"
-#include "services/rpc.h"
+#include "services/common/reference_cache.h"
+#include "services/common/rpc.h"
 #include "store/pg_pool.h"
 #include "tokenclear/v1/reference_data.grpc.pb.h"
 

@@ -1,4 +1,4 @@
-#include "services/inflight_calls.h"
+#include "services/common/inflight_calls.h"
 
 #include "core/check.h"
 
