@@ -1,5 +1,6 @@
 #include "core/fixed_point.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,10 @@ namespace tc {
 namespace {
 
 constexpr int kMaxDigits = 18;
+// ParseFixed: significant digits of a decimal (fits __int128 with room for a rounding
+// step) and the largest decimal exponent.
+constexpr int kMaxSignificantDigits = 36;
+constexpr int kMaxExponent = 400;
 
 std::optional<int64_t> NarrowToInt64(__int128 value) {
   if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
@@ -57,11 +62,15 @@ int64_t Rescale(int64_t value, int from_digits, int to_digits) {
   return RoundedDiv(value, PowerOfTen(from_digits - to_digits));
 }
 
-absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits) {
+absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits,
+                                   const ParseFixedOptions& options) {
   TC_CHECK(scale_digits >= 0 && scale_digits <= kMaxDigits);
   const absl::string_view original = text;
   auto invalid = [&](absl::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat("'", original, "' ", why));
+  };
+  auto too_many_decimals = [&] {
+    return invalid(absl::StrCat("has more than ", scale_digits, " decimals"));
   };
   if (text.empty()) return invalid("is not a decimal number");
   bool negative = false;
@@ -69,27 +78,70 @@ absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits) {
     negative = text.front() == '-';
     text.remove_prefix(1);
   }
-  __int128 value = 0;
-  int fraction_digits = -1;  // -1 until the decimal point is seen.
+  // value = mantissa x 10^(exponent - fraction_digits); leading zeros are not significant.
+  __int128 mantissa = 0;
+  int significant = 0;
   int digits_seen = 0;
-  for (char c : text) {
+  int fraction_digits = -1;  // -1 until the decimal point is seen.
+  size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
     if (c == '.') {
       if (fraction_digits >= 0) return invalid("has two decimal points");
       fraction_digits = 0;
       continue;
     }
-    if (c < '0' || c > '9') return invalid("is not a decimal number");
-    if (fraction_digits >= 0 && ++fraction_digits > scale_digits) {
-      return invalid(absl::StrCat("has more than ", scale_digits, " decimals"));
+    if (c < '0' || c > '9') break;
+    if (fraction_digits >= 0 && ++fraction_digits > scale_digits && !options.round_extra_decimals &&
+        !options.allow_exponent) {
+      return too_many_decimals();
     }
-    if (++digits_seen > 36) return invalid("is too long");
-    value = value * 10 + (c - '0');
+    ++digits_seen;
+    if (mantissa == 0 && c == '0') continue;
+    if (++significant > kMaxSignificantDigits) return invalid("is too long");
+    mantissa = mantissa * 10 + (c - '0');
   }
   if (digits_seen == 0) return invalid("is not a decimal number");
-  for (int i = fraction_digits < 0 ? 0 : fraction_digits; i < scale_digits; ++i) value *= 10;
-  std::optional<int64_t> narrowed = NarrowToInt64(negative ? -value : value);
-  if (!narrowed) return invalid("is out of range");
-  return *narrowed;
+  int exponent = 0;
+  if (i < text.size()) {
+    if (!options.allow_exponent || (text[i] != 'e' && text[i] != 'E')) {
+      return invalid("is not a decimal number");
+    }
+    absl::string_view digits = text.substr(i + 1);
+    bool negative_exponent = false;
+    if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) {
+      negative_exponent = digits.front() == '-';
+      digits.remove_prefix(1);
+    }
+    if (digits.empty()) return invalid("is not a decimal number");
+    for (char c : digits) {
+      if (c < '0' || c > '9') return invalid("is not a decimal number");
+      if (exponent <= kMaxExponent) exponent = exponent * 10 + (c - '0');
+    }
+    if (exponent > kMaxExponent) return invalid("is out of range");
+    if (negative_exponent) exponent = -exponent;
+  }
+  if (mantissa == 0) return 0;
+  if (negative) mantissa = -mantissa;
+  const int shift = scale_digits - std::max(fraction_digits, 0) + exponent;
+  if (shift >= 0) {
+    if (significant + shift > kMaxDigits + 1) return invalid("is out of range");
+    std::optional<int64_t> narrowed = NarrowToInt64(mantissa * PowerOfTen(shift));
+    if (!narrowed) return invalid("is out of range");
+    return *narrowed;
+  }
+  // More decimals than the scale: below half a unit when the divisor exceeds the mantissa
+  // by more than a digit, else one rounding (or, when exact, a remainder is an error).
+  if (-shift > kMaxSignificantDigits + 1) {
+    if (!options.round_extra_decimals) return too_many_decimals();
+    return 0;
+  }
+  __int128 divisor = 1;
+  for (int d = 0; d < -shift; ++d) divisor *= 10;
+  if (!options.round_extra_decimals && mantissa % divisor != 0) return too_many_decimals();
+  std::optional<int64_t> rounded = CheckedRoundedDiv(mantissa, divisor);
+  if (!rounded) return invalid("is out of range");
+  return *rounded;
 }
 
 std::string FormatFixed(int64_t value, int scale_digits) {

@@ -9,6 +9,11 @@
 //   int64_t psr_micros = *ParseFixed("1700.5", kMicroScale);   // 1700500000
 //   FormatFixed(psr_micros, kMicroScale);                      // "1700.500000"
 //   RoundedDiv(10, 4);                                         // 3 (2.5 -> 3)
+//   *ParseFixed("1.25E-7", 6, {.allow_exponent = true,
+//                              .round_extra_decimals = true});  // 0 (0.125 micro -> 0)
+//
+// ParseFixed is the one decimal parser of the tree: file formats reach it through
+// formats/decimal_text.h (XML Schema numbers, COBOL implied decimals).
 #ifndef TOKENCLEAR_CORE_FIXED_POINT_H_
 #define TOKENCLEAR_CORE_FIXED_POINT_H_
 
@@ -38,9 +43,21 @@ std::optional<int64_t> CheckedRoundedDiv(__int128 numerator, __int128 denominato
 // Rescales `value` from `from_digits` to `to_digits` decimals (rounding as above).
 int64_t Rescale(int64_t value, int from_digits, int to_digits);
 
-// Parses an exact decimal such as "-12.345" into an integer with `scale_digits`
-// decimals. More decimals than the scale holds is an error, never a silent rounding.
-absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits);
+// What ParseFixed accepts beyond a plain decimal ("-12.345", "+7", ".5", "12.").
+struct ParseFixedOptions {
+  // A decimal exponent after the digits: "1.25E3", "5e-1" (|exponent| <= 400).
+  bool allow_exponent = false;
+  // A value with more decimals than the scale is rounded once, half away from zero (the
+  // one rounding rule), instead of refused.
+  bool round_extra_decimals = false;
+};
+
+// Parses a decimal such as "-12.345" into an integer with `scale_digits` decimals, with
+// integer arithmetic only. By default more decimals than the scale holds is an error,
+// never a silent rounding. At most 36 significant digits; a result outside int64 is an
+// error. Errors are InvalidArgument "'<text>' <why>".
+absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits,
+                                   const ParseFixedOptions& options = {});
 
 // Formats with exactly `scale_digits` decimals ("-0.500000").
 std::string FormatFixed(int64_t value, int scale_digits);

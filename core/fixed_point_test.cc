@@ -47,6 +47,27 @@ TEST(ParseFixedTest, RejectsWhatWouldNeedRounding) {
   EXPECT_NE(ParseFixed("abc", 6).status().message().find("'abc'"), std::string::npos);
 }
 
+TEST(ParseFixedTest, ExponentAndRoundingAreOptIn) {
+  const ParseFixedOptions xsd{.allow_exponent = true, .round_extra_decimals = true};
+  EXPECT_EQ(*ParseFixed("1.25E3", 6, xsd), 1'250'000'000);
+  EXPECT_EQ(*ParseFixed("-5e-1", 6, xsd), -500'000);
+  EXPECT_EQ(*ParseFixed("0.0000005", 6, xsd), 1);  // half a micro: away from zero
+  EXPECT_EQ(*ParseFixed("-0.0000005", 6, xsd), -1);
+  EXPECT_EQ(*ParseFixed("0.00000049", 6, xsd), 0);
+  EXPECT_EQ(*ParseFixed("1E-400", 6, xsd), 0);
+  EXPECT_EQ(*ParseFixed("000000000000000000000000000000000000000000001", 0, xsd), 1);
+  EXPECT_FALSE(ParseFixed("1e300", 6, xsd).ok());
+  EXPECT_FALSE(ParseFixed("1e401", 0, xsd).ok());
+  EXPECT_FALSE(ParseFixed("1e", 6, xsd).ok());
+  EXPECT_FALSE(ParseFixed("e5", 6, xsd).ok());
+  EXPECT_FALSE(ParseFixed("1e+-5", 6, xsd).ok());
+  EXPECT_FALSE(ParseFixed("1.25E3", 6).ok());  // off by default
+  // Exponent without rounding: exact or refused.
+  EXPECT_EQ(ParseFixed("15e-7", 6, {.allow_exponent = true}).status().message(),
+            "'15e-7' has more than 6 decimals");
+  EXPECT_EQ(*ParseFixed("10e-7", 6, {.allow_exponent = true}), 1);
+}
+
 TEST(FormatFixedTest, FormatsWithFixedDecimals) {
   EXPECT_EQ(FormatFixed(3'125'000, 6), "3.125000");
   EXPECT_EQ(FormatFixed(-500'000, 6), "-0.500000");
