@@ -1,10 +1,9 @@
 #include "tools/api_client.h"
 
-#include <cstdlib>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tools/toolkit/env.h"
 
 ABSL_FLAG(std::string, target, tc::tools::EnvOr("TOKENCLEAR_TARGET", "127.0.0.1:50051"),
           "tokenclear server address:port (env TOKENCLEAR_TARGET)");
@@ -37,11 +36,6 @@ void ApiConnection::Prepare(grpc::ClientContext& context, absl::Duration timeout
 
 absl::Status ToAbslStatus(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
-
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
 }
 
 }  // namespace tc::tools

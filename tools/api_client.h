@@ -55,9 +55,6 @@ class ApiConnection {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-// The value of environment variable `name`, or `fallback` when it is unset or empty.
-std::string EnvOr(const char* name, const char* fallback);
-
 }  // namespace tc::tools
 
 #endif  // TOKENCLEAR_TOOLS_API_CLIENT_H_

@@ -42,7 +42,7 @@
 #include "tools/api_client.h"
 #include "tools/index_csv.h"
 #include "tools/seed_file.h"
-#include "tools/text_table.h"
+#include "tools/toolkit/text_table.h"
 
 ABSL_FLAG(bool, json, false, "print the API responses as JSON instead of tables");
 ABSL_FLAG(int, timeout_s, 30, "wait-ready: how long to wait for the server, seconds");

@@ -3,12 +3,11 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/business_date.h"
+#include "core/status_macros.h"
+#include "tools/toolkit/file.h"
 
 namespace tc::tools {
 namespace {
@@ -30,15 +29,12 @@ class FirstError : public google::protobuf::io::ErrorCollector {
 }  // namespace
 
 absl::StatusOr<pb::SeedFile> LoadSeedFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open seed file ", path));
-  std::stringstream text;
-  text << in.rdbuf();
+  TC_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   google::protobuf::TextFormat::Parser parser;
   FirstError errors;
   parser.RecordErrorsTo(&errors);
   pb::SeedFile seed;
-  if (!parser.ParseFromString(text.str(), &seed)) {
+  if (!parser.ParseFromString(text, &seed)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ":", errors.message()));
   }
   return seed;

@@ -33,7 +33,7 @@
 #include "tokenclear/v1/trade_capture.grpc.pb.h"
 #include "tools/api_client.h"
 #include "tools/feed_generator.h"
-#include "tools/text_table.h"
+#include "tools/toolkit/text_table.h"
 
 ABSL_FLAG(uint64_t, seed, 20261123, "generator seed (feed i of several uses seed + i)");
 ABSL_FLAG(int64_t, events, 20000, "trade events in total, split evenly over the feeds");

@@ -1,4 +1,5 @@
-#include "tools/text_table.h"
+// Rendering of the tools' aligned text tables (see text_table.h).
+#include "tools/toolkit/text_table.h"
 
 #include <algorithm>
 
@@ -32,14 +33,28 @@ std::string Pad(absl::string_view text, size_t width, bool right) {
 
 }  // namespace
 
-TextTable::TextTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+TextTable::TextTable(std::vector<std::string> headers)
+    : headers_(std::move(headers)), alignments_(headers_.size(), Alignment::kAuto) {}
 
 void TextTable::AddRow(std::vector<std::string> cells) {
   TC_CHECK(cells.size() == headers_.size());
   rows_.push_back(std::move(cells));
 }
 
-bool TextTable::IsNumericColumn(size_t column) const {
+void TextTable::SetAlignment(size_t column, Alignment alignment) {
+  TC_CHECK(column < headers_.size());
+  alignments_[column] = alignment;
+}
+
+bool TextTable::IsRightAligned(size_t column) const {
+  switch (alignments_[column]) {
+    case Alignment::kLeft:
+      return false;
+    case Alignment::kRight:
+      return true;
+    case Alignment::kAuto:
+      break;
+  }
   return !rows_.empty() && std::all_of(rows_.begin(), rows_.end(),
                                        [&](const auto& row) { return IsNumber(row[column]); });
 }
@@ -51,7 +66,7 @@ std::string TextTable::Render() const {
     size_t width = headers_[c].size();
     for (const auto& row : rows_) width = std::max(width, row[c].size());
     widths.push_back(width);
-    right.push_back(IsNumericColumn(c));
+    right.push_back(IsRightAligned(c));
   }
   std::string out;
   auto render_line = [&](const std::vector<std::string>& cells) {
