@@ -1,0 +1,107 @@
+// clearctl: the treasury and admin command line for tokenclear, a gRPC client of the
+// public API. Tables by default, the API responses as JSON with --json. This file holds
+// the flags, the usage and the dispatch over the noun files' commands (command.h):
+// reference.cc (server, reference data), trades.cc (positions, trades, open interest),
+// margin.cc (index history, parameter sets, margin).
+//
+//   clearctl wait-ready --timeout_s=60
+//   clearctl --token=dev-admin-token-0001 seed deploy/seed/sample.textproto
+//   clearctl --token=dev-treasury-token-0001 positions --member=CM01
+//   clearctl --token=dev-treasury-token-0001 trades --account=CM01-H --json
+//   clearctl --token=dev-treasury-token-0001 load-index deploy/seed/index_history.csv
+//   clearctl --token=dev-treasury-token-0001 calibrate
+//   clearctl --token=dev-treasury2-token-0001 approve VERSION
+//   clearctl --token=dev-member-CM01-token-0001 margin --account=CM01-H
+// Money is printed exactly, in USD with 6 decimals (micro-USD), as margincalc prints it.
+// The server and token come from --target/--token or TOKENCLEAR_TARGET/TOKENCLEAR_TOKEN.
+// Exit status: 0 on success, 1 on an API error (printed as CODE: message), 2 on misuse.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "tools/api_client.h"
+#include "tools/clearctl/command.h"
+#include "tools/clearctl/flags.h"
+#include "tools/toolkit/output.h"
+
+ABSL_FLAG(bool, json, false, "print the API responses as JSON instead of tables");
+ABSL_FLAG(int, timeout_s, 30, "wait-ready: how long to wait for the server, seconds");
+ABSL_FLAG(std::string, business_date, "",
+          "seed: the first business date to open (YYYY-MM-DD); default: the seed file's, "
+          "else today (UTC) or the next business day");
+ABSL_FLAG(std::string, member, "", "accounts, positions, requirements: only this member");
+ABSL_FLAG(std::string, account, "",
+          "positions: only this account; trades, margin, incremental: the account");
+ABSL_FLAG(std::string, instrument, "",
+          "positions, open-interest: only this instrument; incremental: the instrument");
+ABSL_FLAG(std::string, date, "",
+          "trades: only this trade date (YYYY-MM-DD); calibrate, margin-cycle, requirements, "
+          "parameter-sets: the business date (default: the open one; parameter-sets: all)");
+ABSL_FLAG(bool, csv, false,
+          "positions --account: print the net positions as a portfolio CSV "
+          "(contract_id,quantity), the input of what-if and margincalc");
+ABSL_FLAG(std::string, out, "", "export-spn: write the .spn file here instead of stdout");
+ABSL_FLAG(std::string, portfolio, "", "what-if: portfolio CSV, contract_id,quantity per line");
+ABSL_FLAG(std::string, account_class, "member", "what-if: member, hedger or speculator");
+ABSL_FLAG(std::string, parameter_version, "",
+          "what-if: the parameter set (default: the approved set of the open business date)");
+ABSL_FLAG(std::string, side, "", "incremental: buy or sell");
+ABSL_FLAG(int64_t, quantity, 0, "incremental: contracts, > 0");
+
+namespace tc::clearctl {
+namespace {
+
+// Every noun's commands, in usage order.
+constexpr absl::Span<const Command> (*kNouns[])() = {
+    ReferenceCommands,
+    TradeCommands,
+    MarginCommands,
+};
+
+std::string Usage() {
+  std::string usage =
+      "tokenclear treasury/admin CLI.\n"
+      "usage: clearctl [--target=HOST:PORT] [--token=TOKEN] [--json] COMMAND\n"
+      "commands:\n";
+  for (auto commands : kNouns) {
+    for (const Command& command : commands()) {
+      absl::StrAppend(&usage, "  ", command.synopsis, "\n");
+    }
+  }
+  return usage;
+}
+
+const Command* FindCommand(absl::string_view name) {
+  for (auto commands : kNouns) {
+    for (const Command& command : commands()) {
+      if (name == command.name) return &command;
+    }
+  }
+  return nullptr;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(Usage());
+  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  const Command* command = positional.size() < 2 ? nullptr : FindCommand(positional[1]);
+  const Args args(positional.begin() + std::min<size_t>(positional.size(), 2), positional.end());
+  if (command == nullptr || args.size() != command->positional_args) {
+    return tools::ReportUsage(Usage());
+  }
+  const Clients clients(tools::ApiConnection::FromFlags());
+  const absl::Status status = command->run(clients, args);
+  if (!status.ok()) {
+    return tools::ReportError(absl::StrCat("clearctl ", command->name), status.ToString());
+  }
+  return tools::kExitOk;
+}
+
+}  // namespace
+}  // namespace tc::clearctl
+
+int main(int argc, char** argv) { return tc::clearctl::Main(argc, argv); }

@@ -1,0 +1,29 @@
+// clearctl's flags, defined in clearctl_main.cc (so that `clearctl --help` lists them)
+// and read by the noun files. --target and --token are tools/api_client.cc's.
+//
+//   #include "tools/clearctl/flags.h"
+//   request.set_member_id(absl::GetFlag(FLAGS_member));
+#ifndef TOKENCLEAR_TOOLS_CLEARCTL_FLAGS_H_
+#define TOKENCLEAR_TOOLS_CLEARCTL_FLAGS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/flags/declare.h"
+
+ABSL_DECLARE_FLAG(bool, json);
+ABSL_DECLARE_FLAG(int, timeout_s);
+ABSL_DECLARE_FLAG(std::string, business_date);
+ABSL_DECLARE_FLAG(std::string, member);
+ABSL_DECLARE_FLAG(std::string, account);
+ABSL_DECLARE_FLAG(std::string, instrument);
+ABSL_DECLARE_FLAG(std::string, date);
+ABSL_DECLARE_FLAG(bool, csv);
+ABSL_DECLARE_FLAG(std::string, out);
+ABSL_DECLARE_FLAG(std::string, portfolio);
+ABSL_DECLARE_FLAG(std::string, account_class);
+ABSL_DECLARE_FLAG(std::string, parameter_version);
+ABSL_DECLARE_FLAG(std::string, side);
+ABSL_DECLARE_FLAG(int64_t, quantity);
+
+#endif  // TOKENCLEAR_TOOLS_CLEARCTL_FLAGS_H_
