@@ -4,6 +4,9 @@
 //   ctest -R toolkit_test
 #include "tools/toolkit/text_table.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace tc::tools {
@@ -29,19 +32,23 @@ TEST(TextTableTest, TextColumnsStayLeftAlignedAndLinesHaveNoTrailingSpaces) {
             "two\n");
 }
 
+// margincalc's layout: the first column left, every other right, blanks included; then
+// the last column set back to left.
 TEST(TextTableTest, SetAlignmentOverridesTheNumberRule) {
-  // margincalc's layout: the first column left, every other right, blanks included.
   TextTable table({"CC", "Scan", "Initial"});
-  table.AddRow({"TKF", "67068.000000", "92046.000000"});
-  table.AddRow({"TOTAL", "", "127235.000000"});
-  table.SetAlignment(1, TextTable::Alignment::kRight);
-  table.SetAlignment(2, TextTable::Alignment::kRight);
-  EXPECT_EQ(table.Render(),
+  for (const auto& row : {std::vector<std::string>{"TKF", "67068.000000", "92046.000000"},
+                          std::vector<std::string>{"TOTAL", "", "127235.000000"}}) {
+    table.AddRow(row);
+  }
+  for (size_t column : {1, 2}) table.SetAlignment(column, TextTable::Alignment::kRight);
+  const std::string right = table.Render();
+  table.SetAlignment(2, TextTable::Alignment::kLeft);
+  const std::string left = table.Render();
+  EXPECT_EQ(right,
             "CC             Scan        Initial\n"
             "TKF    67068.000000   92046.000000\n"
             "TOTAL                127235.000000\n");
-  table.SetAlignment(2, TextTable::Alignment::kLeft);
-  EXPECT_EQ(table.Render(),
+  EXPECT_EQ(left,
             "CC             Scan  Initial\n"
             "TKF    67068.000000  92046.000000\n"
             "TOTAL                127235.000000\n");
