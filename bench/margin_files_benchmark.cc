@@ -1,19 +1,19 @@
 // Parameter-file reader throughput. Target: ReadPa2 of a synthetic 50 MB .pa2 (about 400
 // commodities x 24 futures months, each with a future and 20 call/put strikes: B, 81 and
-// 82 records) in < 2 s. Also ParseXml and ReadSpn/WriteSpn of the same parameters as a
-// .spn, and a plain pass over the bytes (counting newlines) as the memory-bandwidth floor
-// any reader must pay.
+// 82 records) in < 2 s. Also ParseXml (libxml2, formats/xml_document.h) and ReadSpn/WriteSpn
+// of the same parameters as a .spn, and a plain pass over the bytes (counting newlines) as
+// the memory-bandwidth floor any reader must pay.
 #include <algorithm>
 #include <cstdint>
 #include <string>
 
 #include "benchmark/benchmark.h"
 #include "core/check.h"
-#include "margin/pa2_reader.h"
-#include "margin/spn_reader.h"
-#include "margin/spn_writer.h"
-#include "margin/synthetic_files.h"
-#include "margin/xml_document.h"
+#include "formats/xml_document.h"
+#include "margin/files/pa2_reader.h"
+#include "margin/files/spn_reader.h"
+#include "margin/files/spn_writer.h"
+#include "margin/files/synthetic_files.h"
 
 namespace tc::margin {
 namespace {
@@ -69,7 +69,7 @@ BENCHMARK(BM_ReadPa2_50Mb)->Unit(benchmark::kMillisecond)->Iterations(3);
 void BM_ParseXmlLargeSpn(benchmark::State& state) {
   const std::string& file = LargeSpn();
   for (auto _ : state) {
-    absl::StatusOr<XmlElement> root = ParseXml(file);
+    absl::StatusOr<formats::XmlElement> root = formats::ParseXml(file);
     TC_CHECK(root.ok()) << root.status();
   }
   SetFileCounters(state, file);

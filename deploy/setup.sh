@@ -12,7 +12,7 @@ packages=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql-15 postgresql-client-15 libxml2-utils
+  postgresql-15 postgresql-client-15 libxml2-dev libxml2-utils
 )
 
 missing=()

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "margin/spn_writer.h"
-#include "margin/synthetic_files.h"
+#include "margin/files/spn_writer.h"
+#include "margin/files/synthetic_files.h"
 #include "tokenclear/v1/trade_capture.pb.h"
 
 namespace {

@@ -1,7 +1,8 @@
-// Parses a portfolio CSV for offline margin tools (margincalc): one `contract_id,quantity`
-// per line, quantities signed whole contracts (long > 0, short < 0). Blank lines and lines
-// starting with '#' are ignored, as is a first line `contract_id,quantity`. Errors are
-// InvalidArgument "line N: ...".
+// Parses a portfolio CSV for offline margin tools (margincalc, clearctl): one
+// `contract_id,quantity` per line, quantities signed whole contracts (long > 0, short < 0).
+// Blank lines and lines starting with '#' are ignored, as is a first line
+// `contract_id,quantity`. Errors are InvalidArgument "line N: ...". The CSV reading itself
+// is formats/csv.h; this file gives the records their meaning.
 //
 //   absl::StatusOr<std::vector<Position>> book = ParsePortfolioCsv("AIX-M1,5\nAIX-M2,-2\n");
 #ifndef TOKENCLEAR_MARGIN_PORTFOLIO_CSV_H_

@@ -11,7 +11,7 @@
 #include "gtest/gtest.h"
 #include "margin/compiled_parameters.h"
 #include "margin/margin_calculator.h"
-#include "margin/spn_reader.h"
+#include "margin/files/spn_reader.h"
 #include "services/margin/margin_service_convert.h"
 #include "tests/test_clearing_house.h"
 #include "tokenclear/v1/margin.grpc.pb.h"

@@ -18,7 +18,7 @@
 #include "margin/calibration.h"
 #include "margin/margin_calculator.h"
 #include "margin/position.h"
-#include "margin/spn_writer.h"
+#include "margin/files/spn_writer.h"
 #include "store/position_store.h"
 
 namespace tc::services {

@@ -6,10 +6,10 @@
 // with the commodity's exponent and decimal locator. A malformed field is an
 // InvalidArgument naming the line number and the field.
 //
-//   FixedWidthLine line(text, 7);
+//   formats::FixedWidthLine line(text, 7);
 //   absl::StatusOr<Pa2IntraRecord> intra = DecodeIntraRecord(line);  // type 3
-#ifndef TOKENCLEAR_MARGIN_PA2_RECORDS_H_
-#define TOKENCLEAR_MARGIN_PA2_RECORDS_H_
+#ifndef TOKENCLEAR_MARGIN_FILES_PA2_RECORDS_H_
+#define TOKENCLEAR_MARGIN_FILES_PA2_RECORDS_H_
 
 #include <array>
 #include <cstdint>
@@ -18,7 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "margin/fixed_width_line.h"
+#include "formats/fixed_width_line.h"
 #include "margin/risk_parameters.h"
 
 namespace tc::margin {
@@ -145,20 +145,20 @@ struct Pa2ArrayRecord {
   int64_t raw_settlement_price = 0;    // 81: high-precision price; 82: settlement price
 };
 
-absl::StatusOr<Pa2Header> DecodeHeader(const FixedWidthLine& line);
-absl::StatusOr<Pa2Exchange> DecodeExchange(const FixedWidthLine& line);
-absl::StatusOr<Pa2CombinedCommodity> DecodeCombinedCommodity(const FixedWidthLine& line);
-absl::StatusOr<Pa2IntraRecord> DecodeIntraRecord(const FixedWidthLine& line);
-absl::StatusOr<Pa2IntraSpreadRecord> DecodeTierSpread(const FixedWidthLine& line);
-absl::StatusOr<Pa2IntraSpreadRecord> DecodeSeriesSpread(const FixedWidthLine& line);
-absl::StatusOr<Pa2TierRecord> DecodeTierRecord(const FixedWidthLine& line);
-absl::StatusOr<Pa2SpotRecord> DecodeSpotRecord(const FixedWidthLine& line);
-absl::StatusOr<Pa2SeriesRecord> DecodeSeriesRecord(const FixedWidthLine& line);
-absl::StatusOr<Pa2PriceRecord> DecodePriceRecord(const FixedWidthLine& line);
-absl::StatusOr<Pa2GroupRecord> DecodeGroupRecord(const FixedWidthLine& line);
-absl::StatusOr<Pa2InterSpreadRecord> DecodeInterSpread(const FixedWidthLine& line);
-absl::StatusOr<Pa2ArrayRecord> DecodeArrayRecord(const FixedWidthLine& line);
+absl::StatusOr<Pa2Header> DecodeHeader(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2Exchange> DecodeExchange(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2CombinedCommodity> DecodeCombinedCommodity(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2IntraRecord> DecodeIntraRecord(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2IntraSpreadRecord> DecodeTierSpread(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2IntraSpreadRecord> DecodeSeriesSpread(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2TierRecord> DecodeTierRecord(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2SpotRecord> DecodeSpotRecord(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2SeriesRecord> DecodeSeriesRecord(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2PriceRecord> DecodePriceRecord(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2GroupRecord> DecodeGroupRecord(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2InterSpreadRecord> DecodeInterSpread(const formats::FixedWidthLine& line);
+absl::StatusOr<Pa2ArrayRecord> DecodeArrayRecord(const formats::FixedWidthLine& line);
 
 }  // namespace tc::margin
 
-#endif  // TOKENCLEAR_MARGIN_PA2_RECORDS_H_
+#endif  // TOKENCLEAR_MARGIN_FILES_PA2_RECORDS_H_

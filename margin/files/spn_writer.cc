@@ -1,4 +1,4 @@
-#include "margin/spn_writer.h"
+#include "margin/files/spn_writer.h"
 
 #include <algorithm>
 #include <vector>
@@ -6,11 +6,14 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "core/fixed_point.h"
-#include "margin/spn_reader.h"
-#include "margin/xml_document.h"
+#include "formats/decimal_text.h"
+#include "formats/xml_document.h"
+#include "margin/files/spn_reader.h"
 
 namespace tc::margin {
 namespace {
+
+using formats::FormatDecimal;
 
 constexpr int kMicroDigits = 6;
 // Performance-bond rate classes (pbRateDef/r) of written files.
@@ -413,21 +416,13 @@ class SpnWriter {
 
   const RiskParameters& params_;
   const SpnWriteOptions& options_;
-  XmlWriter w_;
+  formats::XmlWriter w_;
   absl::flat_hash_map<std::string, size_t> cc_index_;
   std::vector<CommodityContracts> by_cc_;
   int next_contract_number_ = 0;
 };
 
 }  // namespace
-
-std::string FormatDecimal(int64_t value, int scale_digits) {
-  std::string text = FormatFixed(value, scale_digits);
-  if (scale_digits == 0) return text;
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text == "-0" ? "0" : text;
-}
 
 std::string WriteSpn(const RiskParameters& params, const SpnWriteOptions& options) {
   return SpnWriter(params, options).Write();

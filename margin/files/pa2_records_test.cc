@@ -3,7 +3,7 @@
 // quotes with an elided middle ("...") are rebuilt from the quoted prefix and suffix at
 // their layout columns with the elided columns blank (or, for type 82, filled with
 // marked placeholder values); only the quoted fields are asserted as real.
-#include "margin/pa2_records.h"
+#include "margin/files/pa2_records.h"
 
 #include <string>
 
@@ -11,6 +11,8 @@
 
 namespace tc::margin {
 namespace {
+
+using formats::FixedWidthLine;
 
 // `text` padded with blanks to end at column `last`.
 std::string PadTo(std::string text, int last) {

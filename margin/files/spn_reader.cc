@@ -1,4 +1,4 @@
-#include "margin/spn_reader.h"
+#include "margin/files/spn_reader.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -14,68 +14,14 @@
 #include "core/fixed_point.h"
 #include "core/identifiers.h"
 #include "core/status_macros.h"
+#include "formats/decimal_text.h"
 
 namespace tc::margin {
 namespace {
 
-constexpr int kMicroDigits = 6;
-constexpr int kMaxSignificantDigits = 36;  // fits __int128 with room for a rounding step
-constexpr int kMaxExponent = 400;
+using formats::XmlElement;
 
-// Parses an xs:double written in decimal ("-12.5", "1.25E3") into an integer with
-// `scale_digits` decimals, exactly, rounding half away from zero once when the text has
-// more decimals than the scale. No floating point is involved.
-std::optional<int64_t> ParseScaledDecimal(absl::string_view text, int scale_digits) {
-  size_t i = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) ++i;
-  __int128 mantissa = 0;
-  int significant = 0;
-  int exponent = 0;  // value = mantissa x 10^exponent
-  bool any_digit = false;
-  bool after_point = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '.' && !after_point) {
-      after_point = true;
-      continue;
-    }
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) break;
-    any_digit = true;
-    if (mantissa == 0 && c == '0') {
-      if (after_point) --exponent;
-      continue;
-    }
-    if (++significant > kMaxSignificantDigits) return std::nullopt;
-    mantissa = mantissa * 10 + (c - '0');
-    if (after_point) --exponent;
-  }
-  if (!any_digit) return std::nullopt;
-  if (i < text.size()) {
-    if (text[i] != 'e' && text[i] != 'E') return std::nullopt;
-    const absl::string_view digits = text.substr(i + 1);
-    int explicit_exponent = 0;
-    if (digits.empty() || absl::ascii_isspace(static_cast<unsigned char>(digits[0])) ||
-        !absl::SimpleAtoi(digits, &explicit_exponent) || explicit_exponent > kMaxExponent ||
-        explicit_exponent < -kMaxExponent) {
-      return std::nullopt;
-    }
-    exponent += explicit_exponent;
-  }
-  if (negative) mantissa = -mantissa;
-  const int shift = exponent + scale_digits;
-  if (mantissa == 0) return 0;
-  if (shift >= 0) {
-    if (shift > 18 || significant + shift > 19) return std::nullopt;
-    const __int128 scaled = mantissa * PowerOfTen(shift);
-    if (scaled > INT64_MAX || scaled < INT64_MIN) return std::nullopt;
-    return static_cast<int64_t>(scaled);
-  }
-  if (-shift > kMaxSignificantDigits + 1) return 0;  // below half a unit of the scale
-  __int128 divisor = 1;
-  for (int d = 0; d < -shift; ++d) divisor *= 10;
-  return CheckedRoundedDiv(mantissa, divisor);
-}
+constexpr int kMicroDigits = 6;
 
 absl::Status ElementError(const XmlElement& element, absl::string_view field,
                           absl::string_view why) {
@@ -97,8 +43,9 @@ std::string OptionalText(const XmlElement& element, absl::string_view field) {
 
 absl::StatusOr<int64_t> DecimalOf(const XmlElement& child, const XmlElement& parent,
                                   int scale_digits) {
-  std::optional<int64_t> value = ParseScaledDecimal(child.TrimmedText(), scale_digits);
-  if (!value) {
+  // xs:double text: exponents allowed, rounded once to the scale (docs/SPAN_FILES.md).
+  absl::StatusOr<int64_t> value = formats::ParseXsdNumber(child.TrimmedText(), scale_digits);
+  if (!value.ok()) {
     return ElementError(parent, child.name,
                         absl::StrCat("= '", child.TrimmedText().substr(0, 40),
                                      "' is not a decimal number in range"));
@@ -787,8 +734,8 @@ class SpnAssembler {
 
 }  // namespace
 
-absl::StatusOr<SpnFile> ReadSpn(absl::string_view xml, const XmlLimits& limits) {
-  TC_ASSIGN_OR_RETURN(XmlElement root, ParseXml(xml, limits));
+absl::StatusOr<SpnFile> ReadSpn(absl::string_view xml, const formats::XmlLimits& limits) {
+  TC_ASSIGN_OR_RETURN(formats::XmlElement root, formats::ParseXml(xml, limits));
   return SpnAssembler().Read(root);
 }
 

@@ -10,11 +10,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "margin/files/pa2_reader.h"
+#include "margin/files/spn_reader.h"
+#include "margin/files/spn_writer.h"
+#include "margin/files/synthetic_files.h"
 #include "margin/margin_calculator.h"
-#include "margin/pa2_reader.h"
-#include "margin/spn_reader.h"
-#include "margin/spn_writer.h"
-#include "margin/synthetic_files.h"
 #include "margin/test_parameters.h"
 
 namespace tc::margin {
@@ -165,7 +165,7 @@ TEST(MarginFilesFuzzTest, SyntheticPa2IsValid) {
 
 TEST(MarginFilesFuzzTest, SpnInputsAboveTheLimitsAreRejected) {
   const std::string valid = WriteSpn(testing::DerivedParameters({}));
-  const XmlLimits tight{.max_input_bytes = static_cast<int64_t>(valid.size()) - 1};
+  const formats::XmlLimits tight{.max_input_bytes = static_cast<int64_t>(valid.size()) - 1};
   absl::StatusOr<SpnFile> too_big = ReadSpn(valid, tight);
   ASSERT_FALSE(too_big.ok());
   EXPECT_TRUE(absl::StartsWith(too_big.status().message(), "XML input of ")) << too_big.status();

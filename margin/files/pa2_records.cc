@@ -1,10 +1,13 @@
-#include "margin/pa2_records.h"
+#include "margin/files/pa2_records.h"
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "margin/parameter_validation.h"
 
 namespace tc::margin {
+
+using formats::FixedWidthLine;
+
 namespace {
 
 constexpr int kMoneyScale = 6;  // micro-USD

@@ -5,8 +5,8 @@
 //
 //   RiskParameters params = RandomParameters(/*seed=*/7);
 //   std::string pa2 = SyntheticPa2({.target_bytes = 50 << 20});
-#ifndef TOKENCLEAR_MARGIN_SYNTHETIC_FILES_H_
-#define TOKENCLEAR_MARGIN_SYNTHETIC_FILES_H_
+#ifndef TOKENCLEAR_MARGIN_FILES_SYNTHETIC_FILES_H_
+#define TOKENCLEAR_MARGIN_FILES_SYNTHETIC_FILES_H_
 
 #include <cstdint>
 #include <string>
@@ -36,4 +36,4 @@ std::string SyntheticPa2(const SyntheticPa2Options& options);
 
 }  // namespace tc::margin
 
-#endif  // TOKENCLEAR_MARGIN_SYNTHETIC_FILES_H_
+#endif  // TOKENCLEAR_MARGIN_FILES_SYNTHETIC_FILES_H_

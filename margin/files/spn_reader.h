@@ -15,16 +15,16 @@
 // Contract ids: the contract's alias of aType "tokenclearId" when present (files written
 // by WriteSpn), else "EXCH:PFCODE:FUT:PE" for futures and
 // "EXCH:PFCODE:TYPE:PE:RIGHT:STRIKE" for options (TYPE OOF, OOP or OOE).
-#ifndef TOKENCLEAR_MARGIN_SPN_READER_H_
-#define TOKENCLEAR_MARGIN_SPN_READER_H_
+#ifndef TOKENCLEAR_MARGIN_FILES_SPN_READER_H_
+#define TOKENCLEAR_MARGIN_FILES_SPN_READER_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "formats/xml_document.h"
 #include "margin/risk_parameters.h"
-#include "margin/xml_document.h"
 
 namespace tc::margin {
 
@@ -37,8 +37,8 @@ struct SpnFile {
   std::vector<std::string> unsupported{};  // "line N: ..." for each feature skipped
 };
 
-absl::StatusOr<SpnFile> ReadSpn(absl::string_view xml, const XmlLimits& limits = {});
+absl::StatusOr<SpnFile> ReadSpn(absl::string_view xml, const formats::XmlLimits& limits = {});
 
 }  // namespace tc::margin
 
-#endif  // TOKENCLEAR_MARGIN_SPN_READER_H_
+#endif  // TOKENCLEAR_MARGIN_FILES_SPN_READER_H_

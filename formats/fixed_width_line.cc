@@ -1,11 +1,12 @@
-#include "margin/fixed_width_line.h"
+#include "formats/fixed_width_line.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "core/fixed_point.h"
+#include "formats/decimal_text.h"
 
-namespace tc::margin {
+namespace tc::formats {
 
 FixedWidthLine::FixedWidthLine(absl::string_view text, int line_number)
     : text_(text), line_number_(line_number) {}
@@ -42,17 +43,8 @@ absl::StatusOr<int64_t> FixedWidthLine::Decimal(absl::string_view field, int fir
                                                 int implied_decimals, int scale_digits) const {
   absl::StatusOr<int64_t> raw = Unsigned(field, first, last);
   if (!raw.ok()) return raw.status();
-  const int width = last - first + 1;
-  // Re-insert the implied decimal point and let ParseFixed do the exact rescaling.
-  const std::string digits = Text(first, last);
-  std::string fraction = digits.substr(width - implied_decimals);
-  // Trailing zeros beyond the target scale carry no value; anything else is an error.
-  while (static_cast<int>(fraction.size()) > scale_digits && fraction.back() == '0') {
-    fraction.pop_back();
-  }
-  const std::string with_point =
-      absl::StrCat(digits.substr(0, width - implied_decimals), ".", fraction);
-  absl::StatusOr<int64_t> value = ParseFixed(with_point, scale_digits);
+  absl::StatusOr<int64_t> value =
+      ParseImpliedDecimal(Text(first, last), implied_decimals, scale_digits);
   if (!value.ok()) return Error(field, first, last, value.status().message());
   return *value;
 }
@@ -71,4 +63,4 @@ absl::Status FixedWidthLine::Error(absl::string_view field, int first, int last,
                                                  absl::CHexEscape(Text(first, last)), "' ", why));
 }
 
-}  // namespace tc::margin
+}  // namespace tc::formats

@@ -6,8 +6,8 @@
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
+#include "margin/files/pa2_reader.h"
 #include "margin/margin_fuzzing.h"
-#include "margin/pa2_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tc::margin;

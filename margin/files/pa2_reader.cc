@@ -1,4 +1,4 @@
-#include "margin/pa2_reader.h"
+#include "margin/files/pa2_reader.h"
 
 #include <algorithm>
 #include <optional>
@@ -10,10 +10,13 @@
 #include "absl/strings/strip.h"
 #include "core/fixed_point.h"
 #include "core/status_macros.h"
-#include "margin/fixed_width_line.h"
-#include "margin/pa2_records.h"
+#include "formats/fixed_width_line.h"
+#include "margin/files/pa2_records.h"
 
 namespace tc::margin {
+
+using formats::FixedWidthLine;
+
 namespace {
 
 constexpr int kMicroDigits = 6;

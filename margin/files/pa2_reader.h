@@ -10,8 +10,8 @@
 //
 // Contract ids are "EXCH:PRODUCT:TYPE:CCYYMM" for futures and
 // "EXCH:PRODUCT:TYPE:FUTMONTH:OPTMONTH:RIGHT:STRIKE" for options.
-#ifndef TOKENCLEAR_MARGIN_PA2_READER_H_
-#define TOKENCLEAR_MARGIN_PA2_READER_H_
+#ifndef TOKENCLEAR_MARGIN_FILES_PA2_READER_H_
+#define TOKENCLEAR_MARGIN_FILES_PA2_READER_H_
 
 #include <cstdint>
 #include <string>
@@ -40,4 +40,4 @@ absl::StatusOr<Pa2File> ReadPa2(absl::string_view contents, const Pa2Limits& lim
 
 }  // namespace tc::margin
 
-#endif  // TOKENCLEAR_MARGIN_PA2_READER_H_
+#endif  // TOKENCLEAR_MARGIN_FILES_PA2_READER_H_

@@ -2,7 +2,7 @@
 // nested under clearingOrg/exchange, percent credit rates, rate classes) and NSE
 // (futPf and ccDef directly under clearingOrg, fractional rates, no rate classes); the
 // decoded values; the unit rules; malformed elements named by line and field.
-#include "margin/spn_reader.h"
+#include "margin/files/spn_reader.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "margin/synthetic_files.h"
+#include "margin/files/synthetic_files.h"
 
 #include <algorithm>
 #include <random>

@@ -1,6 +1,6 @@
 // ReadPa2 end to end: a small file written from the .pa2 layout for the D1-D8 set-up
 // ("AIX" months 1-4, "GPU"), read, compiled and margined; unknown and unsupported records.
-#include "margin/pa2_reader.h"
+#include "margin/files/pa2_reader.h"
 
 #include <algorithm>
 #include <random>

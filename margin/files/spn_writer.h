@@ -1,12 +1,13 @@
 // Writes RiskParameters as a CME SPAN XML risk-parameter file (.spn, fileFormat 4.00)
 // that validates against CME's spanrisk.xsd, so members can load our parameters into any
 // SPAN-compatible engine and replicate their margin. ReadSpn(WriteSpn(p)) gives
-// parameters that compute identical margins. Layout and units: docs/SPAN_FILES.md.
+// parameters that compute identical margins (numbers as formats/decimal_text.h
+// FormatDecimal writes them). Layout and units: docs/SPAN_FILES.md.
 //
 //   std::string xml = WriteSpn(params, {.exchange_complex = "TCX"});
 //   absl::StatusOr<SpnFile> back = ReadSpn(xml);
-#ifndef TOKENCLEAR_MARGIN_SPN_WRITER_H_
-#define TOKENCLEAR_MARGIN_SPN_WRITER_H_
+#ifndef TOKENCLEAR_MARGIN_FILES_SPN_WRITER_H_
+#define TOKENCLEAR_MARGIN_FILES_SPN_WRITER_H_
 
 #include <cstdint>
 #include <string>
@@ -26,10 +27,6 @@ struct SpnWriteOptions {
 // ValidateRiskParameters.
 std::string WriteSpn(const RiskParameters& params, const SpnWriteOptions& options = {});
 
-// `value` with `scale_digits` implied decimals, as the shortest exact decimal ("-0.5",
-// "1000").
-std::string FormatDecimal(int64_t value, int scale_digits);
-
 }  // namespace tc::margin
 
-#endif  // TOKENCLEAR_MARGIN_SPN_WRITER_H_
+#endif  // TOKENCLEAR_MARGIN_FILES_SPN_WRITER_H_
