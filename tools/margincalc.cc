@@ -16,17 +16,14 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "core/status_macros.h"
 #include "margin/compiled_parameters.h"
+#include "margin/files/parameter_file.h"
 #include "margin/margin_calculator.h"
-#include "margin/pa2_reader.h"
 #include "margin/portfolio_csv.h"
-#include "margin/spn_reader.h"
 #include "tools/toolkit/account_class.h"
 #include "tools/toolkit/file.h"
 #include "tools/toolkit/money.h"
@@ -48,35 +45,17 @@ using tools::JsonQuote;
 using tools::ReadFile;
 using tools::TextTable;
 
-// .spn by extension, or by content starting with '<' (after whitespace).
-bool IsSpn(const std::string& path, absl::string_view contents) {
-  if (absl::EndsWithIgnoreCase(path, ".spn") || absl::EndsWithIgnoreCase(path, ".xml")) return true;
-  if (absl::EndsWithIgnoreCase(path, ".pa2")) return false;
-  const absl::string_view head = absl::StripLeadingAsciiWhitespace(contents);
-  return !head.empty() && head[0] == '<';
-}
-
+// The format comes from the name or the content (margin/files/parameter_file.h).
 absl::StatusOr<RiskParameters> LoadParameters(const std::string& path) {
   TC_ASSIGN_OR_RETURN(std::string contents, ReadFile(path));
-  std::vector<std::string> unsupported;
-  RiskParameters params;
-  if (IsSpn(path, contents)) {
-    absl::StatusOr<SpnFile> file = ReadSpn(contents);
-    if (!file.ok())
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", file.status().message()));
-    unsupported = std::move(file->unsupported);
-    params = std::move(file->parameters);
-  } else {
-    absl::StatusOr<Pa2File> file = ReadPa2(contents);
-    if (!file.ok())
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", file.status().message()));
-    unsupported = std::move(file->unsupported);
-    params = std::move(file->parameters);
+  absl::StatusOr<ParameterFile> file = LoadParameterFile(contents, path);
+  if (!file.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", file.status().message()));
   }
-  for (const std::string& note : unsupported) {
+  for (const std::string& note : file->unsupported) {
     std::cerr << "margincalc: warning: " << path << ": " << note << " (not applied)\n";
   }
-  return params;
+  return std::move(file->parameters);
 }
 
 // "13" for one scan tier, "1:13 2:11" for several.
