@@ -1,6 +1,7 @@
 #include "core/fixed_point.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,16 @@ constexpr int kMaxDigits = 18;
 // step) and the largest decimal exponent.
 constexpr int kMaxSignificantDigits = 36;
 constexpr int kMaxExponent = 400;
+// 10^0 .. 10^19 (10^19 still fits uint64).
+constexpr std::array<uint64_t, kMaxDigits + 2> kPowersOfTen = [] {
+  std::array<uint64_t, kMaxDigits + 2> powers{};
+  uint64_t power = 1;
+  for (uint64_t& entry : powers) {
+    entry = power;
+    if (&entry != &powers.back()) power *= 10;
+  }
+  return powers;
+}();
 
 std::optional<int64_t> NarrowToInt64(__int128 value) {
   if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
@@ -26,9 +37,7 @@ std::optional<int64_t> NarrowToInt64(__int128 value) {
 
 int64_t PowerOfTen(int digits) {
   TC_CHECK(digits >= 0 && digits <= kMaxDigits) << "digits=" << digits;
-  int64_t result = 1;
-  for (int i = 0; i < digits; ++i) result *= 10;
-  return result;
+  return static_cast<int64_t>(kPowersOfTen[digits]);
 }
 
 std::optional<int64_t> CheckedRoundedDiv(__int128 numerator, __int128 denominator) {
@@ -79,7 +88,10 @@ absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits,
     text.remove_prefix(1);
   }
   // value = mantissa x 10^(exponent - fraction_digits); leading zeros are not significant.
-  __int128 mantissa = 0;
+  // The mantissa is kept in 64 bits while it has at most 19 digits (every value that can
+  // fit int64 without rounding), in 128 bits beyond.
+  uint64_t small_mantissa = 0;
+  __int128 big_mantissa = 0;
   int significant = 0;
   int digits_seen = 0;
   int fraction_digits = -1;  // -1 until the decimal point is seen.
@@ -97,9 +109,15 @@ absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits,
       return too_many_decimals();
     }
     ++digits_seen;
-    if (mantissa == 0 && c == '0') continue;
-    if (++significant > kMaxSignificantDigits) return invalid("is too long");
-    mantissa = mantissa * 10 + (c - '0');
+    if (significant == 0 && c == '0') continue;
+    const int digit = c - '0';
+    if (++significant <= kMaxDigits + 1) {
+      small_mantissa = small_mantissa * 10 + static_cast<uint64_t>(digit);
+    } else {
+      if (significant > kMaxSignificantDigits) return invalid("is too long");
+      if (significant == kMaxDigits + 2) big_mantissa = small_mantissa;
+      big_mantissa = big_mantissa * 10 + digit;
+    }
   }
   if (digits_seen == 0) return invalid("is not a decimal number");
   int exponent = 0;
@@ -121,14 +139,15 @@ absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits,
     if (exponent > kMaxExponent) return invalid("is out of range");
     if (negative_exponent) exponent = -exponent;
   }
-  if (mantissa == 0) return 0;
-  if (negative) mantissa = -mantissa;
+  if (significant == 0) return 0;
   const int shift = scale_digits - std::max(fraction_digits, 0) + exponent;
   if (shift >= 0) {
+    // At most 19 digits once scaled: the magnitude fits uint64 (10^19 < 2^64).
     if (significant + shift > kMaxDigits + 1) return invalid("is out of range");
-    std::optional<int64_t> narrowed = NarrowToInt64(mantissa * PowerOfTen(shift));
-    if (!narrowed) return invalid("is out of range");
-    return *narrowed;
+    const uint64_t magnitude = small_mantissa * kPowersOfTen[shift];
+    constexpr uint64_t kMaxMagnitude = uint64_t{1} << 63;  // |INT64_MIN|
+    if (magnitude > kMaxMagnitude - (negative ? 0 : 1)) return invalid("is out of range");
+    return negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
   }
   // More decimals than the scale: below half a unit when the divisor exceeds the mantissa
   // by more than a digit, else one rounding (or, when exact, a remainder is an error).
@@ -136,6 +155,9 @@ absl::StatusOr<int64_t> ParseFixed(absl::string_view text, int scale_digits,
     if (!options.round_extra_decimals) return too_many_decimals();
     return 0;
   }
+  __int128 mantissa =
+      significant <= kMaxDigits + 1 ? static_cast<__int128>(small_mantissa) : big_mantissa;
+  if (negative) mantissa = -mantissa;
   __int128 divisor = 1;
   for (int d = 0; d < -shift; ++d) divisor *= 10;
   if (!options.round_extra_decimals && mantissa % divisor != 0) return too_many_decimals();
