@@ -1,5 +1,7 @@
 // SHA-256 (FIPS 180-4), used for idempotency payload hashes, migration checksums and
-// API token digests. Pure code so the domain can hash canonical payloads.
+// API token digests, computed by OpenSSL's libcrypto (Debian's, well kept and faster than
+// anything hand-written: it uses the CPU's SHA extensions). No transport or storage code,
+// so the domain can hash canonical payloads.
 //
 //   std::array<uint8_t, 32> digest = Sha256("abc");
 //   std::string hex = Sha256Hex("abc");  // "ba7816bf..."

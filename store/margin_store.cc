@@ -12,9 +12,36 @@ constexpr char kParameterSetColumns[] =
     "SELECT version, business_date::text, status, created_by, coalesce(approved_by, ''),"
     " encode(parameters, 'hex') FROM risk_parameter_sets";
 
+// Dates in rows come from date columns, so they always parse.
+absl::CivilDay Day(const pqxx::field& field) {
+  absl::CivilDay day;
+  TC_CHECK(absl::ParseCivilTime(field.as<std::string>(), &day)) << field.c_str();
+  return day;
+}
+
+std::string Text(absl::CivilDay day) { return FormatBusinessDate(day); }
+
+const char* OriginText(clearing::Origin origin) {
+  return origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER";
+}
+
+// The schema allows only HOUSE and CUSTOMER.
+clearing::Origin OriginFrom(const pqxx::field& field) {
+  return field.as<std::string>() == "HOUSE" ? clearing::Origin::kHouse
+                                            : clearing::Origin::kCustomer;
+}
+
+// The schema allows only the three names.
+ParameterSetStatus StatusFrom(const pqxx::field& field) {
+  const std::string text = field.as<std::string>();
+  if (text == "DRAFT") return ParameterSetStatus::kDraft;
+  if (text == "APPROVED") return ParameterSetStatus::kApproved;
+  return ParameterSetStatus::kSuperseded;
+}
+
 ParameterSetRow ToParameterSet(const pqxx::row& r) {
-  return {r[0].as<std::string>(), r[1].as<std::string>(),
-          r[2].as<std::string>(), r[3].as<std::string>(),
+  return {r[0].as<std::string>(), Day(r[1]),
+          StatusFrom(r[2]),       r[3].as<std::string>(),
           r[4].as<std::string>(), absl::HexStringToBytes(r[5].as<std::string>())};
 }
 
@@ -39,8 +66,8 @@ int64_t UpsertAccountRow(pqxx::transaction_base& tx, const MarginRequirementRow&
           "  m.parameter_version, m.breakdown) IS DISTINCT FROM (EXCLUDED.member_id,"
           "  EXCLUDED.origin, EXCLUDED.maintenance_micros, EXCLUDED.initial_micros,"
           "  EXCLUDED.parameter_version, EXCLUDED.breakdown)",
-          r.business_date, r.account_id, r.member_id, r.origin, r.maintenance_micros,
-          r.initial_micros, r.parameter_version, r.breakdown_json)
+          Text(r.business_date), r.account_id, r.member_id, OriginText(r.origin),
+          r.maintenance_micros, r.initial_micros, r.parameter_version, r.breakdown_json)
       .affected_rows();
 }
 
@@ -58,12 +85,24 @@ int64_t UpsertOriginRow(pqxx::transaction_base& tx, const OriginRequirementRow& 
           " WHERE (o.maintenance_micros, o.initial_micros, o.parameter_version, o.account_count)"
           "  IS DISTINCT FROM (EXCLUDED.maintenance_micros, EXCLUDED.initial_micros,"
           "  EXCLUDED.parameter_version, EXCLUDED.account_count)",
-          r.business_date, r.member_id, r.origin, r.maintenance_micros, r.initial_micros,
-          r.parameter_version, r.account_count)
+          Text(r.business_date), r.member_id, OriginText(r.origin), r.maintenance_micros,
+          r.initial_micros, r.parameter_version, r.account_count)
       .affected_rows();
 }
 
 }  // namespace
+
+absl::string_view ParameterSetStatusName(ParameterSetStatus status) {
+  switch (status) {
+    case ParameterSetStatus::kDraft:
+      return "DRAFT";
+    case ParameterSetStatus::kApproved:
+      return "APPROVED";
+    case ParameterSetStatus::kSuperseded:
+      return "SUPERSEDED";
+  }
+  return "SUPERSEDED";
+}
 
 int64_t UpsertIndexValues(pqxx::transaction_base& tx, const std::vector<IndexValueRow>& rows,
                           const std::string& loaded_by) {
@@ -71,7 +110,7 @@ int64_t UpsertIndexValues(pqxx::transaction_base& tx, const std::vector<IndexVal
   std::vector<int64_t> values;
   for (const IndexValueRow& row : rows) {
     codes.push_back(row.index_code);
-    dates.push_back(row.business_date);
+    dates.push_back(Text(row.business_date));
     values.push_back(row.value_micros);
   }
   return tx
@@ -88,27 +127,25 @@ int64_t UpsertIndexValues(pqxx::transaction_base& tx, const std::vector<IndexVal
 
 std::vector<margin::IndexHistory> LoadIndexHistories(pqxx::transaction_base& tx,
                                                      const std::vector<std::string>& index_codes,
-                                                     const std::string& up_to) {
+                                                     absl::CivilDay up_to) {
   std::vector<margin::IndexHistory> histories;
   for (const pqxx::row& r :
        tx.exec_params("SELECT index_code, business_date::text, value_micros FROM index_values"
                       " WHERE index_code = ANY($1::text[]) AND business_date <= $2::date"
                       " ORDER BY index_code, business_date",
-                      TextArray(index_codes), up_to)) {
+                      TextArray(index_codes), Text(up_to))) {
     const std::string code = r[0].as<std::string>();
     if (histories.empty() || histories.back().index_code != code) {
       histories.push_back({.index_code = code});
     }
-    absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("business_date", r[1].as<std::string>());
-    TC_CHECK(day.ok()) << day.status();
-    histories.back().values.push_back({*day, r[2].as<int64_t>()});
+    histories.back().values.push_back({Day(r[1]), r[2].as<int64_t>()});
   }
   return histories;
 }
 
 std::vector<margin::FuturesPriceHistory> LoadDailyTradePrices(
-    pqxx::transaction_base& tx, const std::vector<std::string>& contract_ids,
-    const std::string& from, const std::string& up_to) {
+    pqxx::transaction_base& tx, const std::vector<std::string>& contract_ids, absl::CivilDay from,
+    absl::CivilDay up_to) {
   std::vector<margin::FuturesPriceHistory> histories;
   for (const pqxx::row& r : tx.exec_params(
            "SELECT t.instrument_id, t.trade_date::text,"
@@ -117,14 +154,12 @@ std::vector<margin::FuturesPriceHistory> LoadDailyTradePrices(
            " WHERE c.trade_id IS NULL AND t.instrument_id = ANY($1::text[])"
            "  AND t.trade_date BETWEEN $2::date AND $3::date"
            " GROUP BY t.instrument_id, t.trade_date ORDER BY t.instrument_id, t.trade_date",
-           TextArray(contract_ids), from, up_to)) {
+           TextArray(contract_ids), Text(from), Text(up_to))) {
     const std::string contract = r[0].as<std::string>();
     if (histories.empty() || histories.back().contract_id != contract) {
       histories.push_back({.contract_id = contract});
     }
-    absl::StatusOr<absl::CivilDay> day = ParseBusinessDate("trade_date", r[1].as<std::string>());
-    TC_CHECK(day.ok()) << day.status();
-    histories.back().prices.push_back({*day, r[2].as<int64_t>()});
+    histories.back().prices.push_back({Day(r[1]), r[2].as<int64_t>()});
   }
   return histories;
 }
@@ -133,14 +168,14 @@ void InsertParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& row) 
   tx.exec_params(
       "INSERT INTO risk_parameter_sets (version, business_date, status, created_by, parameters)"
       " VALUES ($1, $2::date, $3, $4, decode($5, 'hex'))",
-      row.version, row.business_date, row.status, row.created_by,
-      absl::BytesToHexString(row.parameters));
+      row.version, Text(row.business_date), std::string(ParameterSetStatusName(row.status)),
+      row.created_by, absl::BytesToHexString(row.parameters));
 }
 
-int64_t CountParameterSets(pqxx::transaction_base& tx, const std::string& business_date) {
+int64_t CountParameterSets(pqxx::transaction_base& tx, absl::CivilDay business_date) {
   return tx
       .exec_params1("SELECT count(*) FROM risk_parameter_sets WHERE business_date = $1::date",
-                    business_date)[0]
+                    Text(business_date))[0]
       .as<int64_t>();
 }
 
@@ -152,20 +187,20 @@ std::optional<ParameterSetRow> FindParameterSet(pqxx::transaction_base& tx,
 }
 
 std::optional<ParameterSetRow> FindApprovedParameterSet(pqxx::transaction_base& tx,
-                                                        const std::string& business_date) {
+                                                        absl::CivilDay business_date) {
   return OptionalSet(tx.exec_params(
       std::string(kParameterSetColumns) + " WHERE business_date = $1::date AND status = 'APPROVED'",
-      business_date));
+      Text(business_date)));
 }
 
 std::vector<ParameterSetRow> ListParameterSets(pqxx::transaction_base& tx,
-                                               const std::string& business_date) {
+                                               std::optional<absl::CivilDay> business_date) {
   std::vector<ParameterSetRow> rows;
   for (const pqxx::row& r : tx.exec_params(
            "SELECT version, business_date::text, status, created_by, coalesce(approved_by, ''),"
            " '' FROM risk_parameter_sets WHERE ($1 = '' OR business_date = $1::date)"
            " ORDER BY business_date DESC, created_at DESC, version DESC",
-           business_date)) {
+           business_date ? Text(*business_date) : "")) {
     rows.push_back(ToParameterSet(r));
   }
   return rows;
@@ -176,14 +211,14 @@ void ApproveParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& set,
   tx.exec_params(
       "UPDATE risk_parameter_sets SET status = 'SUPERSEDED'"
       " WHERE business_date = $1::date AND status = 'APPROVED'",
-      set.business_date);
+      Text(set.business_date));
   tx.exec_params(
       "UPDATE risk_parameter_sets SET status = 'APPROVED', approved_by = $2, approved_at = now()"
       " WHERE version = $1",
       set.version, approver);
 }
 
-int64_t ReplaceMarginRequirements(pqxx::transaction_base& tx, const std::string& business_date,
+int64_t ReplaceMarginRequirements(pqxx::transaction_base& tx, absl::CivilDay business_date,
                                   const std::vector<MarginRequirementRow>& accounts,
                                   const std::vector<OriginRequirementRow>& origins) {
   int64_t changed = 0;
@@ -194,23 +229,23 @@ int64_t ReplaceMarginRequirements(pqxx::transaction_base& tx, const std::string&
   }
   for (const OriginRequirementRow& row : origins) {
     changed += UpsertOriginRow(tx, row);
-    origin_keys.push_back(row.member_id + "/" + row.origin);
+    origin_keys.push_back(row.member_id + "/" + OriginText(row.origin));
   }
   changed += tx.exec_params(
                    "DELETE FROM margin_requirements WHERE business_date = $1::date"
                    " AND NOT (account_id = ANY($2::text[]))",
-                   business_date, TextArray(account_ids))
+                   Text(business_date), TextArray(account_ids))
                  .affected_rows();
   changed += tx.exec_params(
                    "DELETE FROM margin_origin_requirements WHERE business_date = $1::date"
                    " AND NOT (member_id || '/' || origin = ANY($2::text[]))",
-                   business_date, TextArray(origin_keys))
+                   Text(business_date), TextArray(origin_keys))
                  .affected_rows();
   return changed;
 }
 
 std::vector<MarginRequirementRow> ListMarginRequirements(pqxx::transaction_base& tx,
-                                                         const std::string& business_date,
+                                                         absl::CivilDay business_date,
                                                          const std::string& member_id) {
   std::vector<MarginRequirementRow> rows;
   for (const pqxx::row& r : tx.exec_params(
@@ -218,16 +253,15 @@ std::vector<MarginRequirementRow> ListMarginRequirements(pqxx::transaction_base&
            " initial_micros, parameter_version FROM margin_requirements"
            " WHERE business_date = $1::date AND ($2 = '' OR member_id = $2)"
            " ORDER BY member_id, account_id",
-           business_date, member_id)) {
-    rows.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                    r[3].as<std::string>(), r[4].as<int64_t>(), r[5].as<int64_t>(),
-                    r[6].as<std::string>(), ""});
+           Text(business_date), member_id)) {
+    rows.push_back({Day(r[0]), r[1].as<std::string>(), r[2].as<std::string>(), OriginFrom(r[3]),
+                    r[4].as<int64_t>(), r[5].as<int64_t>(), r[6].as<std::string>(), ""});
   }
   return rows;
 }
 
 std::vector<OriginRequirementRow> ListOriginRequirements(pqxx::transaction_base& tx,
-                                                         const std::string& business_date,
+                                                         absl::CivilDay business_date,
                                                          const std::string& member_id) {
   std::vector<OriginRequirementRow> rows;
   for (const pqxx::row& r : tx.exec_params(
@@ -235,10 +269,9 @@ std::vector<OriginRequirementRow> ListOriginRequirements(pqxx::transaction_base&
            " parameter_version, account_count FROM margin_origin_requirements"
            " WHERE business_date = $1::date AND ($2 = '' OR member_id = $2)"
            " ORDER BY member_id, origin",
-           business_date, member_id)) {
-    rows.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                    r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<std::string>(),
-                    r[6].as<int64_t>()});
+           Text(business_date), member_id)) {
+    rows.push_back({Day(r[0]), r[1].as<std::string>(), OriginFrom(r[2]), r[3].as<int64_t>(),
+                    r[4].as<int64_t>(), r[5].as<std::string>(), r[6].as<int64_t>()});
   }
   return rows;
 }

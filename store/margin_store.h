@@ -3,9 +3,11 @@
 // date. Like the other stores, every function runs inside the caller's transaction.
 //
 //   pool.Transact({}, [&](pqxx::work& tx) {
-//     std::optional<ParameterSetRow> set = FindApprovedParameterSet(tx, "2026-11-23");
+//     std::optional<ParameterSetRow> set = FindApprovedParameterSet(tx, day);
 //     ...
-//     int64_t changed = ReplaceMarginRequirements(tx, "2026-11-23", accounts, origins);
+//     int64_t changed = ReplaceMarginRequirements(tx, day, accounts, origins);
+// Rows carry dates as absl::CivilDay and statuses and origins as enums: text exists only
+// in the SQL.
 //   });
 #ifndef TOKENCLEAR_STORE_MARGIN_STORE_H_
 #define TOKENCLEAR_STORE_MARGIN_STORE_H_
@@ -16,13 +18,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
+#include "clearing/reference_data.h"
 #include "margin/calibration.h"
 
 namespace tc::store {
 
 struct IndexValueRow {
   std::string index_code;
-  std::string business_date;  // YYYY-MM-DD
+  absl::CivilDay business_date;
   int64_t value_micros = 0;
 };
 
@@ -34,20 +38,23 @@ int64_t UpsertIndexValues(pqxx::transaction_base& tx, const std::vector<IndexVal
 // that has values, ordered by code then date.
 std::vector<margin::IndexHistory> LoadIndexHistories(pqxx::transaction_base& tx,
                                                      const std::vector<std::string>& index_codes,
-                                                     const std::string& up_to);
+                                                     absl::CivilDay up_to);
 
 // Daily volume-weighted average prices of cleared, live (not cancelled or corrected)
 // trades per contract, from `from` to `up_to` inclusive (YYYY-MM-DD): the price history the
 // calendar-spread calibration uses until daily settlement prices exist. Rounded half away
 // from zero to the micro-dollar (PostgreSQL's numeric round).
 std::vector<margin::FuturesPriceHistory> LoadDailyTradePrices(
-    pqxx::transaction_base& tx, const std::vector<std::string>& contract_ids,
-    const std::string& from, const std::string& up_to);
+    pqxx::transaction_base& tx, const std::vector<std::string>& contract_ids, absl::CivilDay from,
+    absl::CivilDay up_to);
+
+enum class ParameterSetStatus { kDraft, kApproved, kSuperseded };
+absl::string_view ParameterSetStatusName(ParameterSetStatus status);  // "DRAFT", ...
 
 struct ParameterSetRow {
   std::string version;
-  std::string business_date;  // YYYY-MM-DD
-  std::string status;         // DRAFT, APPROVED, SUPERSEDED
+  absl::CivilDay business_date;
+  ParameterSetStatus status = ParameterSetStatus::kDraft;
   std::string created_by;
   std::string approved_by;  // empty while DRAFT
   std::string parameters;   // serialized bytes; empty in listings
@@ -56,28 +63,28 @@ struct ParameterSetRow {
 void InsertParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& row);
 
 // How many sets were calibrated for the date (names the next version).
-int64_t CountParameterSets(pqxx::transaction_base& tx, const std::string& business_date);
+int64_t CountParameterSets(pqxx::transaction_base& tx, absl::CivilDay business_date);
 
 // With `for_update`, the row stays locked until the transaction ends.
 std::optional<ParameterSetRow> FindParameterSet(pqxx::transaction_base& tx,
                                                 const std::string& version, bool for_update);
 
 std::optional<ParameterSetRow> FindApprovedParameterSet(pqxx::transaction_base& tx,
-                                                        const std::string& business_date);
+                                                        absl::CivilDay business_date);
 
-// Without parameters; newest first. Empty date = every date.
+// Without parameters; newest first. No date = every date.
 std::vector<ParameterSetRow> ListParameterSets(pqxx::transaction_base& tx,
-                                               const std::string& business_date);
+                                               std::optional<absl::CivilDay> business_date);
 
 // Marks the date's approved set SUPERSEDED and `version` APPROVED by `approver`.
 void ApproveParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& set,
                          const std::string& approver);
 
 struct MarginRequirementRow {
-  std::string business_date;
+  absl::CivilDay business_date;
   std::string account_id;
   std::string member_id;
-  std::string origin;  // HOUSE or CUSTOMER
+  clearing::Origin origin = clearing::Origin::kHouse;
   int64_t maintenance_micros = 0;
   int64_t initial_micros = 0;
   std::string parameter_version;
@@ -85,9 +92,9 @@ struct MarginRequirementRow {
 };
 
 struct OriginRequirementRow {
-  std::string business_date;
+  absl::CivilDay business_date;
   std::string member_id;
-  std::string origin;
+  clearing::Origin origin = clearing::Origin::kHouse;
   int64_t maintenance_micros = 0;
   int64_t initial_micros = 0;
   std::string parameter_version;
@@ -97,16 +104,16 @@ struct OriginRequirementRow {
 // Makes the date's stored requirements exactly `accounts` and `origins`: inserts new
 // rows, updates rows whose values differ, deletes rows no longer present. Returns how
 // many rows that touched (0 when everything was already as given).
-int64_t ReplaceMarginRequirements(pqxx::transaction_base& tx, const std::string& business_date,
+int64_t ReplaceMarginRequirements(pqxx::transaction_base& tx, absl::CivilDay business_date,
                                   const std::vector<MarginRequirementRow>& accounts,
                                   const std::vector<OriginRequirementRow>& origins);
 
 // Ordered by member, then account or origin. Empty member = all.
 std::vector<MarginRequirementRow> ListMarginRequirements(pqxx::transaction_base& tx,
-                                                         const std::string& business_date,
+                                                         absl::CivilDay business_date,
                                                          const std::string& member_id);
 std::vector<OriginRequirementRow> ListOriginRequirements(pqxx::transaction_base& tx,
-                                                         const std::string& business_date,
+                                                         absl::CivilDay business_date,
                                                          const std::string& member_id);
 
 }  // namespace tc::store

@@ -7,7 +7,7 @@
 namespace tc::store {
 namespace {
 
-constexpr char kDate[] = "2026-11-23";
+const absl::CivilDay kDate(2026, 11, 23);
 const std::string kBytes("\x01\x00\xff", 3);  // NUL and high bytes survive
 
 class MarginStorePgTest : public ::testing::Test {
@@ -27,7 +27,8 @@ class MarginStorePgTest : public ::testing::Test {
 
   void InsertDraft(const std::string& version, const std::string& created_by) {
     ASSERT_TRUE(Tx([&](pqxx::work& tx) {
-                  InsertParameterSet(tx, {version, kDate, "DRAFT", created_by, "", kBytes});
+                  InsertParameterSet(
+                      tx, {version, kDate, ParameterSetStatus::kDraft, created_by, "", kBytes});
                 }).ok());
   }
 
@@ -36,16 +37,17 @@ class MarginStorePgTest : public ::testing::Test {
 };
 
 TEST_F(MarginStorePgTest, IndexValuesUpsertAndLoadUpToTheDate) {
-  ASSERT_TRUE(Tx([](pqxx::work& tx) {
-                EXPECT_EQ(UpsertIndexValues(tx,
-                                            {{"B", "2026-11-20", 5},
-                                             {"A", "2026-11-23", 2},
-                                             {"A", "2026-11-20", 1},
-                                             {"A", "2026-11-24", 9}},
-                                            "treasury1"),
-                          4);
-                EXPECT_EQ(UpsertIndexValues(tx, {{"A", "2026-11-20", 3}}, "treasury1"), 1);
-              }).ok());
+  ASSERT_TRUE(
+      Tx([](pqxx::work& tx) {
+        EXPECT_EQ(UpsertIndexValues(tx,
+                                    {{"B", absl::CivilDay(2026, 11, 20), 5},
+                                     {"A", absl::CivilDay(2026, 11, 23), 2},
+                                     {"A", absl::CivilDay(2026, 11, 20), 1},
+                                     {"A", absl::CivilDay(2026, 11, 24), 9}},
+                                    "treasury1"),
+                  4);
+        EXPECT_EQ(UpsertIndexValues(tx, {{"A", absl::CivilDay(2026, 11, 20), 3}}, "treasury1"), 1);
+      }).ok());
   std::vector<margin::IndexHistory> histories;
   ASSERT_TRUE(Tx([&](pqxx::work& tx) {
                 histories = LoadIndexHistories(tx, {"A", "B", "C"}, kDate);
@@ -64,7 +66,7 @@ TEST_F(MarginStorePgTest, ParameterSetsRoundTripBytesAndApproveWithFourEyes) {
   ASSERT_TRUE(Tx([&](pqxx::work& tx) { found = FindParameterSet(tx, "v1", false); }).ok());
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->parameters, kBytes);
-  EXPECT_EQ(found->status, "DRAFT");
+  EXPECT_EQ(found->status, ParameterSetStatus::kDraft);
   // The database itself refuses an approval by the creator.
   EXPECT_FALSE(Tx([&](pqxx::work& tx) { ApproveParameterSet(tx, *found, "treasury1"); }).ok());
   ASSERT_TRUE(Tx([&](pqxx::work& tx) { ApproveParameterSet(tx, *found, "treasury2"); }).ok());
@@ -84,7 +86,7 @@ TEST_F(MarginStorePgTest, ParameterSetsRoundTripBytesAndApproveWithFourEyes) {
   EXPECT_EQ(approved->approved_by, "treasury2");
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[1].version, "v1");
-  EXPECT_EQ(listed[1].status, "SUPERSEDED");
+  EXPECT_EQ(listed[1].status, ParameterSetStatus::kSuperseded);
   EXPECT_TRUE(listed[1].parameters.empty());
   // Parameters are immutable and sets are never deleted.
   EXPECT_FALSE(Tx([](pqxx::work& tx) {
@@ -99,11 +101,12 @@ TEST_F(MarginStorePgTest, ParameterSetsRoundTripBytesAndApproveWithFourEyes) {
 TEST_F(MarginStorePgTest, ReplaceMarginRequirementsTouchesOnlyWhatChanged) {
   InsertDraft("v1", "treasury1");
   std::vector<MarginRequirementRow> accounts = {
-      {kDate, "CM01-C1", "CM01", "CUSTOMER", 100, 110, "v1", R"({"a": 1})"},
-      {kDate, "CM01-C2", "CM01", "CUSTOMER", 50, 55, "v1", R"({"a": 2})"},
-      {kDate, "CM01-H", "CM01", "HOUSE", 70, 70, "v1", "{}"}};
-  std::vector<OriginRequirementRow> origins = {{kDate, "CM01", "CUSTOMER", 150, 165, "v1", 2},
-                                               {kDate, "CM01", "HOUSE", 70, 70, "v1", 1}};
+      {kDate, "CM01-C1", "CM01", clearing::Origin::kCustomer, 100, 110, "v1", R"({"a": 1})"},
+      {kDate, "CM01-C2", "CM01", clearing::Origin::kCustomer, 50, 55, "v1", R"({"a": 2})"},
+      {kDate, "CM01-H", "CM01", clearing::Origin::kHouse, 70, 70, "v1", "{}"}};
+  std::vector<OriginRequirementRow> origins = {
+      {kDate, "CM01", clearing::Origin::kCustomer, 150, 165, "v1", 2},
+      {kDate, "CM01", clearing::Origin::kHouse, 70, 70, "v1", 1}};
   auto replace = [&] {
     int64_t changed = -1;
     EXPECT_TRUE(Tx([&](pqxx::work& tx) {
@@ -170,8 +173,8 @@ TEST(DailyTradePricesPgTest, VolumeWeightedByDayLiveTradesOnly) {
       "INSERT INTO trade_cancellations (trade_id, kind, payload_sha256, business_date,"
       " submitted_by) VALUES ('T4', 'CANCEL', decode(repeat('00', 32), 'hex'), '2026-11-20',"
       " 'test')");
-  std::vector<margin::FuturesPriceHistory> histories =
-      LoadDailyTradePrices(tx, {"TKF-202612", "TKF-202701"}, "2026-11-01", "2026-11-23");
+  std::vector<margin::FuturesPriceHistory> histories = LoadDailyTradePrices(
+      tx, {"TKF-202612", "TKF-202701"}, absl::CivilDay(2026, 11, 1), absl::CivilDay(2026, 11, 23));
   ASSERT_EQ(histories.size(), 1u);
   EXPECT_EQ(histories[0].contract_id, "TKF-202612");
   ASSERT_EQ(histories[0].prices.size(), 2u);

@@ -18,11 +18,12 @@ constexpr int64_t kMaxStatementTimeoutMs = 600'000;
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(std::string url, int max_connections) {
+absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(std::string url, int max_connections,
+                                                       const Clock& clock) {
   TC_CHECK(max_connections > 0);
-  std::unique_ptr<PgPool> pool(new PgPool(std::move(url), max_connections));
+  std::unique_ptr<PgPool> pool(new PgPool(std::move(url), max_connections, clock));
   absl::StatusOr<std::unique_ptr<pqxx::connection>> first =
-      pool->Acquire(absl::Now() + absl::Seconds(10));
+      pool->Acquire(clock.Now() + absl::Seconds(10));
   if (!first.ok()) return first.status();
   pool->Release(std::move(*first));
   return pool;
@@ -34,7 +35,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(absl::Time dea
     auto available = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
       return !idle_.empty() || leased_ < capacity_;
     };
-    if (!mutex_.AwaitWithDeadline(absl::Condition(&available), deadline)) {
+    // Waits for the time left by the caller's clock (which may be a test's fixed clock).
+    if (!mutex_.AwaitWithTimeout(absl::Condition(&available), deadline - clock_.Now())) {
       return MarkInternal(
           absl::DeadlineExceededError("no database connection became free before the deadline"));
     }
@@ -71,7 +73,7 @@ absl::Status PgPool::TransactOnce(pqxx::connection& connection, absl::Time deadl
                                   const std::function<absl::Status(pqxx::work&)>& body) {
   pqxx::work tx(connection);
   if (deadline != absl::InfiniteFuture()) {
-    const int64_t timeout_ms = std::clamp(absl::ToInt64Milliseconds(deadline - absl::Now()),
+    const int64_t timeout_ms = std::clamp(absl::ToInt64Milliseconds(deadline - clock_.Now()),
                                           kMinStatementTimeoutMs, kMaxStatementTimeoutMs);
     tx.exec0(absl::StrCat("SET LOCAL statement_timeout = ", timeout_ms));
   }
@@ -106,7 +108,7 @@ absl::Status PgPool::Transact(const TransactOptions& options,
     }
     // The connection may be mid-transaction or broken: never reuse it.
     Release(nullptr);
-    if (!retry || absl::Now() >= options.deadline) break;
+    if (!retry || clock_.Now() >= options.deadline) break;
     absl::SleepFor(absl::Milliseconds(5 * attempt));
   }
   return last_error;

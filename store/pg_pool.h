@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "core/clock.h"
 
 namespace tc::store {
 
@@ -36,7 +37,9 @@ struct TransactOptions {
 class PgPool {
  public:
   // Checks that the database is reachable before returning.
-  static absl::StatusOr<std::unique_ptr<PgPool>> Create(std::string url, int max_connections);
+  // `clock` is the one that callers' deadlines are read against (core/clock.h).
+  static absl::StatusOr<std::unique_ptr<PgPool>> Create(std::string url, int max_connections,
+                                                        const Clock& clock = Clock::Real());
 
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
@@ -50,7 +53,8 @@ class PgPool {
   const std::string& url() const { return url_; }
 
  private:
-  PgPool(std::string url, int max_connections) : url_(std::move(url)), capacity_(max_connections) {}
+  PgPool(std::string url, int max_connections, const Clock& clock)
+      : url_(std::move(url)), capacity_(max_connections), clock_(clock) {}
 
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire(absl::Time deadline);
   void Release(std::unique_ptr<pqxx::connection> connection);
@@ -60,6 +64,7 @@ class PgPool {
 
   const std::string url_;
   const int capacity_;
+  const Clock& clock_;
   absl::Mutex mutex_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mutex_);
   int leased_ ABSL_GUARDED_BY(mutex_) = 0;

@@ -1,7 +1,5 @@
 #include "services/common/readiness.h"
 
-#include "absl/time/clock.h"
-
 namespace tc::services {
 namespace {
 
@@ -26,7 +24,7 @@ void Readiness::Stop() {
 
 void Readiness::Probe() {
   const absl::Status status = pool_.Transact(
-      {.deadline = absl::Now() + kProbeTimeout, .max_attempts = 1}, [](pqxx::work& tx) {
+      {.deadline = clock_.Now() + kProbeTimeout, .max_attempts = 1}, [](pqxx::work& tx) {
         tx.exec1("SELECT 1");
         return absl::OkStatus();
       });

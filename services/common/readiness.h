@@ -19,15 +19,16 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "core/clock.h"
 #include "store/pg_pool.h"
 
 namespace tc::services {
 
 class Readiness {
  public:
-  Readiness(store::PgPool& pool, grpc::HealthCheckServiceInterface* health,
+  Readiness(store::PgPool& pool, const Clock& clock, grpc::HealthCheckServiceInterface* health,
             std::vector<std::string> service_names)
-      : pool_(pool), health_(health), service_names_(std::move(service_names)) {}
+      : pool_(pool), clock_(clock), health_(health), service_names_(std::move(service_names)) {}
   ~Readiness() { Stop(); }
 
   // Probes once at once (so the status is right from the start), then every `interval`.
@@ -40,6 +41,7 @@ class Readiness {
   void Set(bool serving);
 
   store::PgPool& pool_;
+  const Clock& clock_;
   grpc::HealthCheckServiceInterface* const health_;
   const std::vector<std::string> service_names_;
   absl::Notification stop_;

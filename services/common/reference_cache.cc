@@ -24,7 +24,7 @@ std::shared_ptr<const ReferenceState> ReferenceCache::Current(pqxx::transaction_
   {
     absl::MutexLock lock(&mutex_);
     if (state_ != nullptr && state_->snapshot.version == version) {
-      checked_at_ = absl::Now();
+      checked_at_ = clock_.Now();
       return state_;
     }
   }
@@ -33,7 +33,7 @@ std::shared_ptr<const ReferenceState> ReferenceCache::Current(pqxx::transaction_
   absl::MutexLock lock(&mutex_);
   if (state_ == nullptr || state_->snapshot.version <= loaded->snapshot.version) {
     state_ = loaded;
-    checked_at_ = absl::Now();
+    checked_at_ = clock_.Now();
   }
   return loaded;
 }
@@ -42,11 +42,11 @@ absl::StatusOr<std::shared_ptr<const ReferenceState>> ReferenceCache::Recent(
     absl::Duration max_staleness) {
   {
     absl::MutexLock lock(&mutex_);
-    if (state_ != nullptr && absl::Now() - checked_at_ <= max_staleness) return state_;
+    if (state_ != nullptr && clock_.Now() - checked_at_ <= max_staleness) return state_;
   }
   std::shared_ptr<const ReferenceState> state;
   absl::Status status =
-      pool_.Transact({.deadline = absl::Now() + absl::Seconds(5)}, [&](pqxx::work& tx) {
+      pool_.Transact({.deadline = clock_.Now() + absl::Seconds(5)}, [&](pqxx::work& tx) {
         state = Current(tx);
         return absl::OkStatus();
       });

@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "clearing/reference_data.h"
+#include "core/clock.h"
 #include "store/pg_pool.h"
 #include "store/reference_store.h"
 
@@ -33,7 +34,7 @@ struct ReferenceState {
 
 class ReferenceCache {
  public:
-  explicit ReferenceCache(store::PgPool& pool) : pool_(pool) {}
+  ReferenceCache(store::PgPool& pool, const Clock& clock) : pool_(pool), clock_(clock) {}
 
   // Current as of `tx`: reloads (within `tx`) when the stored version differs.
   std::shared_ptr<const ReferenceState> Current(pqxx::transaction_base& tx);
@@ -47,6 +48,7 @@ class ReferenceCache {
 
  private:
   store::PgPool& pool_;
+  const Clock& clock_;
   absl::Mutex mutex_;
   std::shared_ptr<const ReferenceState> state_ ABSL_GUARDED_BY(mutex_);
   absl::Time checked_at_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();

@@ -48,12 +48,12 @@ std::string JsonEscaped(absl::string_view text) {
   return out;
 }
 
-void LogInternal(absl::string_view request_id, absl::string_view method,
+void LogInternal(absl::Time now, absl::string_view request_id, absl::string_view method,
                  const absl::Status& status) {
   const std::string line = absl::StrFormat(
       "{\"time\":\"%s\",\"level\":\"error\",\"request_id\":\"%s\",\"method\":\"%s\","
       "\"status\":\"%s\",\"detail\":\"%s\"}\n",
-      absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone()), request_id,
+      absl::FormatTime(absl::RFC3339_full, now, absl::UTCTimeZone()), request_id,
       JsonEscaped(method), absl::StatusCodeToString(status.code()), JsonEscaped(status.message()));
   std::fputs(line.c_str(), stderr);
 }
@@ -83,10 +83,10 @@ grpc::Status Rpc::Run(grpc::ServerContext* context, absl::string_view method,
     if (!caller.ok()) return caller.status();
     if (absl::Status s = clearing::RequireRole(*caller, roles); !s.ok()) return s;
     const absl::Time deadline =
-        std::min(absl::FromChrono(context->deadline()), absl::Now() + max_time);
+        std::min(absl::FromChrono(context->deadline()), clock_.Now() + max_time);
     return body(Call{*caller, deadline, request_id, *context});
   }();
-  if (HidesInternals(status)) LogInternal(request_id, method, status);
+  if (HidesInternals(status)) LogInternal(clock_.Now(), request_id, method, status);
   return PublicStatus(status, request_id);
 }
 

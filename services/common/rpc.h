@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "clearing/access.h"
+#include "core/clock.h"
 #include "services/common/auth.h"
 
 namespace tc::services {
@@ -39,13 +40,14 @@ struct Call {
 
 class Rpc {
  public:
-  explicit Rpc(Authenticator& auth) : auth_(auth) {}
+  Rpc(Authenticator& auth, const Clock& clock) : auth_(auth), clock_(clock) {}
 
   grpc::Status Run(grpc::ServerContext* context, absl::string_view method, clearing::RoleSet roles,
                    absl::Duration max_time, absl::FunctionRef<absl::Status(const Call&)> body);
 
  private:
   Authenticator& auth_;
+  const Clock& clock_;
 };
 
 // The status a client sees for `status`: unchanged when it is about the request, a

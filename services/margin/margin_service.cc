@@ -16,9 +16,10 @@
 #include "core/price_limits.h"
 #include "core/status_macros.h"
 #include "margin/calibration.h"
+#include "margin/cycle/margin_cycle.h"
+#include "margin/files/spn_writer.h"
 #include "margin/margin_calculator.h"
 #include "margin/position.h"
-#include "margin/files/spn_writer.h"
 #include "store/position_store.h"
 
 namespace tc::services {
@@ -28,23 +29,12 @@ constexpr absl::Duration kReadTime = absl::Seconds(30);
 constexpr absl::Duration kBatchTime = absl::Seconds(120);
 constexpr int kMaxIndexValues = 100'000;
 constexpr int kMaxWhatIfPositions = 10'000;
-// What-if may use an approved version this old (another server may approve meanwhile).
-constexpr absl::Duration kApprovedVersionStaleness = absl::Seconds(1);
+
 // Calendar spreads are calibrated on about one year of daily trade prices.
 constexpr int kSpreadHistoryDays = 366;
 
-const char* OriginName(clearing::Origin origin) {
-  return origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER";
-}
-
-pb::Origin OriginFromName(const std::string& name) {
-  return name == "HOUSE" ? pb::ORIGIN_HOUSE : pb::ORIGIN_CUSTOMER;
-}
-
-pb::ParameterSetStatus StatusFromName(const std::string& name) {
-  if (name == "DRAFT") return pb::PARAMETER_SET_STATUS_DRAFT;
-  if (name == "APPROVED") return pb::PARAMETER_SET_STATUS_APPROVED;
-  return pb::PARAMETER_SET_STATUS_SUPERSEDED;
+pb::Origin OriginToProto(clearing::Origin origin) {
+  return origin == clearing::Origin::kHouse ? pb::ORIGIN_HOUSE : pb::ORIGIN_CUSTOMER;
 }
 
 absl::StatusOr<absl::CivilDay> OpenDate(const ReferenceState& state) {
@@ -54,82 +44,30 @@ absl::StatusOr<absl::CivilDay> OpenDate(const ReferenceState& state) {
   return *state.snapshot.open_business_date;
 }
 
-absl::StatusOr<store::ParameterSetRow> ApprovedSet(pqxx::work& tx, const std::string& date) {
+absl::StatusOr<store::ParameterSetRow> ApprovedSet(pqxx::work& tx, absl::CivilDay date) {
   std::optional<store::ParameterSetRow> row = store::FindApprovedParameterSet(tx, date);
   if (!row) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no approved risk parameter set for business date ", date));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no approved risk parameter set for business date ", FormatBusinessDate(date)));
   }
   return *std::move(row);
-}
-
-// The stored message, with the row's (authoritative) status and approver.
-absl::StatusOr<pb::RiskParameterSet> ParseSet(const store::ParameterSetRow& row) {
-  pb::RiskParameterSet set;
-  if (!set.ParseFromString(row.parameters)) {
-    return absl::DataLossError(absl::StrCat("parameter set ", row.version, " does not parse"));
-  }
-  set.set_status(StatusFromName(row.status));
-  set.set_approved_by(row.approved_by);
-  return set;
 }
 
 // The named set, NotFound when there is none.
 absl::StatusOr<pb::RiskParameterSet> StoredSet(pqxx::work& tx, const std::string& version) {
   std::optional<store::ParameterSetRow> row = store::FindParameterSet(tx, version, false);
   if (!row) return absl::NotFoundError(absl::StrCat("version '", version, "' does not exist"));
-  return ParseSet(*row);
+  return ParseStoredSet(*row);
 }
 
 pb::RiskParameterSet Summary(const store::ParameterSetRow& row) {
   pb::RiskParameterSet set;
   set.set_version(row.version);
-  set.set_business_date(row.business_date);
-  set.set_status(StatusFromName(row.status));
+  set.set_business_date(FormatBusinessDate(row.business_date));
+  set.set_status(StatusToProto(row.status));
   set.set_created_by(row.created_by);
   set.set_approved_by(row.approved_by);
   return set;
-}
-
-// Net quantity per instrument (customer accounts hold long and short gross).
-std::vector<margin::Position> NetPositions(const std::vector<store::PositionRow>& rows) {
-  std::vector<margin::Position> book;
-  for (const store::PositionRow& row : rows) {
-    if (row.long_quantity != row.short_quantity) {
-      book.push_back({row.instrument_id, row.long_quantity - row.short_quantity});
-    }
-  }
-  return book;
-}
-
-// Positions the house holds must be in the set: a missing contract is a calibration gap.
-absl::StatusOr<margin::MarginBreakdown> Compute(const margin::CompiledParameters& params,
-                                                const std::vector<margin::Position>& book,
-                                                margin::AccountClass account_class) {
-  for (const margin::Position& p : book) {
-    if (!params.contract_index_by_id.contains(p.contract_id)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "parameter set ", params.version_id, " has no contract for instrument ", p.contract_id));
-    }
-  }
-  margin::MarginCalculator calculator(params);
-  return calculator.ComputeBreakdown(absl::MakeConstSpan(book), account_class);
-}
-
-absl::Status CheckInstrument(const margin::CompiledParameters& params, absl::string_view field,
-                             const std::string& instrument_id) {
-  if (params.contract_index_by_id.contains(instrument_id)) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, " '", instrument_id, "' is not a contract of parameter set ", params.version_id));
-}
-
-absl::Status CheckQuantity(absl::string_view field, int64_t quantity, bool positive_only) {
-  const bool ok = quantity != 0 && (!positive_only || quantity > 0) &&
-                  quantity <= margin::kMaxAbsQuantity && quantity >= -margin::kMaxAbsQuantity;
-  if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " ", quantity, " must be ",
-                   positive_only ? "in 1.." : "non-zero, |q| <= ", margin::kMaxAbsQuantity));
 }
 
 absl::Status CheckIndexValueCount(const pb::LoadIndexValuesRequest& request) {
@@ -184,7 +122,7 @@ absl::StatusOr<std::vector<store::IndexValueRow>> ValidIndexValues(
       return absl::InvalidArgumentError(absl::StrCat(path, ": index ", v.index_code(), " on ",
                                                      v.business_date(), " is given twice"));
     }
-    rows.push_back({v.index_code(), v.business_date(), v.value_micros()});
+    rows.push_back({v.index_code(), day, v.value_micros()});
   }
   return rows;
 }
@@ -231,66 +169,36 @@ absl::StatusOr<std::string> BreakdownJson(const margin::MarginBreakdown& breakdo
   return json;
 }
 
-// Everything one cycle stores, built from all positions.
+// The positions as the margin domain reads them.
+std::vector<margin::AccountPosition> DomainPositions(const std::vector<store::PositionRow>& rows) {
+  std::vector<margin::AccountPosition> out;
+  out.reserve(rows.size());
+  for (const store::PositionRow& r : rows) {
+    out.push_back({r.account_id, r.instrument_id, r.long_quantity, r.short_quantity});
+  }
+  return out;
+}
+
+// Everything one cycle stores: the domain's result as rows.
 struct CycleRows {
   std::vector<store::MarginRequirementRow> accounts;
   std::vector<store::OriginRequirementRow> origins;
 };
 
-struct HouseBook {
-  std::map<std::string, int64_t> net_by_instrument;
-  int64_t account_count = 0;
-};
-
-absl::StatusOr<CycleRows> ComputeCycle(const margin::CompiledParameters& params,
-                                       const clearing::ReferenceSnapshot& snapshot,
-                                       const std::string& date,
-                                       const std::vector<store::PositionRow>& positions) {
-  std::map<std::string, std::vector<store::PositionRow>> by_account;
-  for (const store::PositionRow& row : positions) by_account[row.account_id].push_back(row);
-  CycleRows out;
-  std::map<std::string, HouseBook> house;
-  std::map<std::string, store::OriginRequirementRow> customer;
-  for (const auto& [account_id, rows] : by_account) {
-    const clearing::Account* account = snapshot.FindAccount(account_id);
-    if (account == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("positions of unknown account ", account_id));
-    }
-    const std::vector<margin::Position> book = NetPositions(rows);
-    TC_ASSIGN_OR_RETURN(margin::MarginBreakdown b,
-                        Compute(params, book, ToMarginClass(account->account_class)));
-    TC_ASSIGN_OR_RETURN(std::string json, BreakdownJson(b));
-    out.accounts.push_back({date, account_id, account->member_id, OriginName(account->origin),
-                            b.totals.maintenance_micros, b.totals.initial_micros, params.version_id,
-                            std::move(json)});
-    if (account->origin == clearing::Origin::kHouse) {
-      HouseBook& h = house[account->member_id];
-      for (const margin::Position& p : book) h.net_by_instrument[p.contract_id] += p.quantity;
-      ++h.account_count;
-    } else {
-      store::OriginRequirementRow& c = customer[account->member_id];
-      c = {date,
-           account->member_id,
-           "CUSTOMER",
-           c.maintenance_micros + b.totals.maintenance_micros,
-           c.initial_micros + b.totals.initial_micros,
-           params.version_id,
-           c.account_count + 1};
-    }
+absl::StatusOr<CycleRows> ToRows(const margin::CycleResult& result, absl::CivilDay date,
+                                 const std::string& version) {
+  CycleRows rows;
+  for (const margin::AccountRequirement& a : result.accounts) {
+    TC_ASSIGN_OR_RETURN(std::string json, BreakdownJson(a.breakdown));
+    rows.accounts.push_back({date, a.account_id, a.member_id, a.origin,
+                             a.breakdown.totals.maintenance_micros,
+                             a.breakdown.totals.initial_micros, version, std::move(json)});
   }
-  for (const auto& [member_id, h] : house) {
-    std::vector<margin::Position> book;
-    for (const auto& [instrument, quantity] : h.net_by_instrument) {
-      if (quantity != 0) book.push_back({instrument, quantity});
-    }
-    TC_ASSIGN_OR_RETURN(margin::MarginBreakdown b,
-                        Compute(params, book, margin::AccountClass::kMember));
-    out.origins.push_back({date, member_id, "HOUSE", b.totals.maintenance_micros,
-                           b.totals.initial_micros, params.version_id, h.account_count});
+  for (const margin::OriginRequirement& o : result.origins) {
+    rows.origins.push_back({date, o.member_id, o.origin, o.maintenance_micros, o.initial_micros,
+                            version, o.account_count});
   }
-  for (auto& [member_id, row] : customer) out.origins.push_back(std::move(row));
-  return out;
+  return rows;
 }
 
 }  // namespace
@@ -301,57 +209,27 @@ struct MarginServiceImpl::AccountBook {
   std::vector<margin::Position> positions;
 };
 
-std::shared_ptr<const margin::CompiledParameters> MarginServiceImpl::FindCompiled(
-    const std::string& version) {
-  absl::MutexLock lock(&mutex_);
-  auto it = compiled_.find(version);
-  return it == compiled_.end() ? nullptr : it->second;
-}
-
 absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceImpl::WhatIfSet(
     absl::Time deadline, const std::string& version) {
   std::string wanted = version;
-  std::string open_date;
+  std::optional<absl::CivilDay> open_date;
   if (wanted.empty()) {
-    absl::StatusOr<std::shared_ptr<const ReferenceState>> state = cache_.Recent();
-    if (!state.ok()) return state.status();
-    TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(**state));
-    open_date = FormatBusinessDate(open);
-    absl::MutexLock lock(&mutex_);
-    if (approved_ && approved_->business_date == open_date &&
-        absl::Now() - approved_->checked_at <= kApprovedVersionStaleness) {
-      wanted = approved_->version;
-    }
+    TC_ASSIGN_OR_RETURN(std::shared_ptr<const ReferenceState> state, cache_.Recent());
+    TC_ASSIGN_OR_RETURN(open_date, OpenDate(*state));
+    wanted = parameters_.RecentApproved(*open_date).value_or("");
   }
   if (!wanted.empty()) {
-    if (std::shared_ptr<const margin::CompiledParameters> warm = FindCompiled(wanted)) return warm;
+    if (std::shared_ptr<const margin::CompiledParameters> warm = parameters_.Find(wanted)) {
+      return warm;
+    }
   }
   std::shared_ptr<const margin::CompiledParameters> params;
   TC_RETURN_IF_ERROR(pool_.Transact({.deadline = deadline}, [&](pqxx::work& tx) -> absl::Status {
     TC_ASSIGN_OR_RETURN(params, SetFor(tx, *cache_.Current(tx), version));
     return absl::OkStatus();
   }));
-  if (version.empty()) {
-    absl::MutexLock lock(&mutex_);
-    approved_ = ApprovedVersion{open_date, params->version_id, absl::Now()};
-  }
+  if (open_date) parameters_.RememberApproved(*open_date, params->version_id);
   return params;
-}
-
-absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceImpl::Compiled(
-    const store::ParameterSetRow& row) {
-  {
-    absl::MutexLock lock(&mutex_);
-    auto it = compiled_.find(row.version);
-    if (it != compiled_.end()) return it->second;
-  }
-  TC_ASSIGN_OR_RETURN(pb::RiskParameterSet set, ParseSet(row));
-  TC_ASSIGN_OR_RETURN(margin::RiskParameters params, FromProto(set.parameters()));
-  absl::StatusOr<margin::CompiledParameters> compiled = margin::CompileParameters(params);
-  if (!compiled.ok()) return AsPrecondition(compiled.status());
-  auto shared = std::make_shared<const margin::CompiledParameters>(*std::move(compiled));
-  absl::MutexLock lock(&mutex_);
-  return compiled_.try_emplace(row.version, std::move(shared)).first->second;
 }
 
 absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceImpl::SetFor(
@@ -361,11 +239,11 @@ absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> MarginServiceI
     if (!row) {
       return absl::NotFoundError(absl::StrCat("parameter_version '", version, "' does not exist"));
     }
-    return Compiled(*row);
+    return parameters_.Compiled(*row);
   }
   TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(state));
-  TC_ASSIGN_OR_RETURN(store::ParameterSetRow row, ApprovedSet(tx, FormatBusinessDate(open)));
-  return Compiled(row);
+  TC_ASSIGN_OR_RETURN(store::ParameterSetRow row, ApprovedSet(tx, open));
+  return parameters_.Compiled(row);
 }
 
 absl::StatusOr<MarginServiceImpl::AccountBook> MarginServiceImpl::LoadAccountBook(
@@ -377,8 +255,9 @@ absl::StatusOr<MarginServiceImpl::AccountBook> MarginServiceImpl::LoadAccountBoo
     return absl::NotFoundError(absl::StrCat("account_id '", account_id, "' does not exist"));
   }
   TC_ASSIGN_OR_RETURN(auto params, SetFor(tx, *state, ""));
-  return AccountBook{*account, std::move(params),
-                     NetPositions(store::ListPositions(tx, {"", account_id, ""}))};
+  return AccountBook{
+      *account, std::move(params),
+      margin::NetPositions(DomainPositions(store::ListPositions(tx, {"", account_id, ""})))};
 }
 
 grpc::Status MarginServiceImpl::LoadIndexValues(Context* context,
@@ -421,7 +300,7 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
               std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
               TC_RETURN_IF_ERROR(CheckPastBusinessDay("business_date", day, *state));
               margin::CalibrationInput input{
-                  .version_id = absl::StrCat(date, "-", store::CountParameterSets(tx, date) + 1),
+                  .version_id = absl::StrCat(date, "-", store::CountParameterSets(tx, day) + 1),
                   .business_date = day,
                   .products = CalibrationProducts(state->snapshot, day)};
               if (input.products.empty()) {
@@ -430,13 +309,13 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
               }
               std::vector<std::string> index_codes;
               for (const auto& p : input.products) index_codes.push_back(p.index_code);
-              input.histories = store::LoadIndexHistories(tx, index_codes, date);
+              input.histories = store::LoadIndexHistories(tx, index_codes, day);
               std::vector<std::string> contract_ids;
               for (const auto& p : input.products) {
                 for (const auto& c : p.contracts) contract_ids.push_back(c.contract_id);
               }
-              input.futures_prices = store::LoadDailyTradePrices(
-                  tx, contract_ids, FormatBusinessDate(day - kSpreadHistoryDays), date);
+              input.futures_prices =
+                  store::LoadDailyTradePrices(tx, contract_ids, day - kSpreadHistoryDays, day);
               absl::StatusOr<margin::CalibrationResult> result = margin::Calibrate(input);
               if (!result.ok()) return AsPrecondition(result.status());
               *response = pb::RiskParameterSet();
@@ -450,8 +329,8 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
                 *response->add_calendar_spreads() = ToProto(s);
               }
               store::InsertParameterSet(
-                  tx, {input.version_id, date, "DRAFT", call.caller.principal_id, "",
-                       response->SerializeAsString()});
+                  tx, {input.version_id, day, store::ParameterSetStatus::kDraft,
+                       call.caller.principal_id, "", response->SerializeAsString()});
               response->set_status(pb::PARAMETER_SET_STATUS_DRAFT);
               store::Audit(tx, call.caller.principal_id, "CalibrateParameters", input.version_id,
                            {"business_date"}, {date});
@@ -475,9 +354,10 @@ grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
             return absl::NotFoundError(
                 absl::StrCat("version '", request->version(), "' does not exist"));
           }
-          if (row->status != "DRAFT") {
+          if (row->status != store::ParameterSetStatus::kDraft) {
             return absl::FailedPreconditionError(
-                absl::StrCat("version '", row->version, "' is ", row->status, ", not DRAFT"));
+                absl::StrCat("version '", row->version, "' is ",
+                             store::ParameterSetStatusName(row->status), ", not DRAFT"));
           }
           if (row->created_by == caller->principal_id) {
             return absl::FailedPreconditionError(
@@ -485,15 +365,12 @@ grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
                              "'; four eyes: another treasury principal must approve it"));
           }
           store::ApproveParameterSet(tx, *row, caller->principal_id);
-          {
-            absl::MutexLock lock(&mutex_);
-            approved_.reset();  // what-if must see the newly approved set at once
-          }
-          row->status = "APPROVED";
+          parameters_.ForgetApproved();  // what-if must see the newly approved set at once
+          row->status = store::ParameterSetStatus::kApproved;
           row->approved_by = caller->principal_id;
-          TC_ASSIGN_OR_RETURN(*response, ParseSet(*row));
+          TC_ASSIGN_OR_RETURN(*response, ParseStoredSet(*row));
           store::Audit(tx, caller->principal_id, "ApproveParameterSet", row->version,
-                       {"business_date"}, {row->business_date});
+                       {"business_date"}, {FormatBusinessDate(row->business_date)});
           return absl::OkStatus();
         });
       });
@@ -502,20 +379,20 @@ grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
 grpc::Status MarginServiceImpl::ListParameterSets(Context* context,
                                                   const pb::ListParameterSetsRequest* request,
                                                   pb::ListParameterSetsResponse* response) {
-  return rpc_.Run(
-      context, "ListParameterSets", clearing::kAnyRole, kReadTime,
-      [&](const Call& call) -> absl::Status {
-        if (!request->business_date().empty()) {
-          TC_RETURN_IF_ERROR(ParseBusinessDate("business_date", request->business_date()).status());
-        }
-        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
-          for (const store::ParameterSetRow& row :
-               store::ListParameterSets(tx, request->business_date())) {
-            *response->add_sets() = Summary(row);
-          }
-          return absl::OkStatus();
-        });
-      });
+  return rpc_.Run(context, "ListParameterSets", clearing::kAnyRole, kReadTime,
+                  [&](const Call& call) -> absl::Status {
+                    std::optional<absl::CivilDay> day;
+                    if (!request->business_date().empty()) {
+                      TC_ASSIGN_OR_RETURN(
+                          day, ParseBusinessDate("business_date", request->business_date()));
+                    }
+                    return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
+                      for (const store::ParameterSetRow& row : store::ListParameterSets(tx, day)) {
+                        *response->add_sets() = Summary(row);
+                      }
+                      return absl::OkStatus();
+                    });
+                  });
 }
 
 grpc::Status MarginServiceImpl::ReadStoredSet(
@@ -566,12 +443,11 @@ grpc::Status MarginServiceImpl::GetAccountMargin(Context* context,
                               LoadAccountBook(tx, call.caller, request->account_id()));
           TC_ASSIGN_OR_RETURN(
               margin::MarginBreakdown b,
-              Compute(*book.params, book.positions, ToMarginClass(book.account.account_class)));
+              margin::MarginBook(*book.params, book.positions,
+                                 margin::ToMarginClass(book.account.account_class)));
           response->set_account_id(book.account.account_id);
           response->set_member_id(book.account.member_id);
-          response->set_origin(book.account.origin == clearing::Origin::kHouse
-                                   ? pb::ORIGIN_HOUSE
-                                   : pb::ORIGIN_CUSTOMER);
+          response->set_origin(OriginToProto(book.account.origin));
           *response->mutable_breakdown() = ToProto(b);
           return absl::OkStatus();
         });
@@ -599,13 +475,11 @@ grpc::Status MarginServiceImpl::WhatIfMargin(Context* context,
         for (int i = 0; i < request->positions_size(); ++i) {
           const pb::MarginPosition& p = request->positions(i);
           const std::string path = absl::StrCat("positions[", i, "]");
-          TC_RETURN_IF_ERROR(
-              CheckInstrument(*params, absl::StrCat(path, ".instrument_id"), p.instrument_id()));
-          TC_RETURN_IF_ERROR(CheckQuantity(absl::StrCat(path, ".quantity"), p.quantity(), false));
           book.push_back({p.instrument_id(), p.quantity()});
+          TC_RETURN_IF_ERROR(margin::CheckPosition(*params, path, book.back()));
         }
         TC_ASSIGN_OR_RETURN(margin::MarginBreakdown breakdown,
-                            Compute(*params, book, account_class));
+                            margin::MarginBook(*params, book, account_class));
         *response = ToProto(breakdown);
         return absl::OkStatus();
       });
@@ -622,26 +496,26 @@ grpc::Status MarginServiceImpl::IncrementalMargin(Context* context,
           return absl::InvalidArgumentError(
               absl::StrCat("side ", request->side(), " must be BUY or SELL"));
         }
-        TC_RETURN_IF_ERROR(CheckQuantity("quantity", request->quantity(), true));
+        if (request->quantity() <= 0) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("quantity ", request->quantity(), " must be positive"));
+        }
+        const margin::Position trade{request->instrument_id(), request->side() == pb::TRADE_SIDE_BUY
+                                                                   ? request->quantity()
+                                                                   : -request->quantity()};
         return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
           TC_ASSIGN_OR_RETURN(AccountBook book,
                               LoadAccountBook(tx, call.caller, request->account_id()));
-          TC_RETURN_IF_ERROR(
-              CheckInstrument(*book.params, "instrument_id", request->instrument_id()));
-          const margin::AccountClass account_class = ToMarginClass(book.account.account_class);
-          TC_ASSIGN_OR_RETURN(margin::MarginBreakdown before,
-                              Compute(*book.params, book.positions, account_class));
-          const int64_t signed_quantity =
-              request->side() == pb::TRADE_SIDE_BUY ? request->quantity() : -request->quantity();
-          book.positions.push_back({request->instrument_id(), signed_quantity});
-          TC_ASSIGN_OR_RETURN(margin::MarginBreakdown after,
-                              Compute(*book.params, book.positions, account_class));
-          *response->mutable_before() = ToProto(before);
-          *response->mutable_after() = ToProto(after);
-          response->set_incremental_maintenance_micros(after.totals.maintenance_micros -
-                                                       before.totals.maintenance_micros);
-          response->set_incremental_initial_micros(after.totals.initial_micros -
-                                                   before.totals.initial_micros);
+          TC_ASSIGN_OR_RETURN(
+              margin::IncrementalResult result,
+              margin::IncrementalMargin(*book.params, std::move(book.positions),
+                                        margin::ToMarginClass(book.account.account_class), trade));
+          *response->mutable_before() = ToProto(result.before);
+          *response->mutable_after() = ToProto(result.after);
+          response->set_incremental_maintenance_micros(result.after.totals.maintenance_micros -
+                                                       result.before.totals.maintenance_micros);
+          response->set_incremental_initial_micros(result.after.totals.initial_micros -
+                                                   result.before.totals.initial_micros);
           return absl::OkStatus();
         });
       });
@@ -665,12 +539,15 @@ grpc::Status MarginServiceImpl::RunMarginCycle(Context* context,
                 absl::StrCat("business_date ", date, " is not the open business date ",
                              FormatBusinessDate(open), ": the cycle margins current positions"));
           }
-          TC_ASSIGN_OR_RETURN(store::ParameterSetRow set, ApprovedSet(tx, date));
-          TC_ASSIGN_OR_RETURN(auto params, Compiled(set));
-          TC_ASSIGN_OR_RETURN(CycleRows rows, ComputeCycle(*params, state->snapshot, date,
-                                                           store::ListPositions(tx, {})));
+          TC_ASSIGN_OR_RETURN(store::ParameterSetRow set, ApprovedSet(tx, day));
+          TC_ASSIGN_OR_RETURN(auto params, parameters_.Compiled(set));
+          TC_ASSIGN_OR_RETURN(
+              margin::CycleResult result,
+              margin::RunMarginCycle(*params, state->snapshot,
+                                     DomainPositions(store::ListPositions(tx, {}))));
+          TC_ASSIGN_OR_RETURN(CycleRows rows, ToRows(result, day, set.version));
           const int64_t changed =
-              store::ReplaceMarginRequirements(tx, date, rows.accounts, rows.origins);
+              store::ReplaceMarginRequirements(tx, day, rows.accounts, rows.origins);
           response->set_parameter_version(set.version);
           response->set_accounts(static_cast<int64_t>(rows.accounts.size()));
           response->set_changed(changed);
@@ -695,25 +572,24 @@ grpc::Status MarginServiceImpl::ListMarginRequirements(
                     }
                     TC_ASSIGN_OR_RETURN(std::string member,
                                         clearing::VisibleMember(call.caller, request->member_id()));
-                    const std::string date = FormatBusinessDate(day);
                     return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
                       for (const store::MarginRequirementRow& r :
-                           store::ListMarginRequirements(tx, date, member)) {
+                           store::ListMarginRequirements(tx, day, member)) {
                         pb::MarginRequirement* out = response->add_accounts();
-                        out->set_business_date(r.business_date);
+                        out->set_business_date(FormatBusinessDate(r.business_date));
                         out->set_account_id(r.account_id);
                         out->set_member_id(r.member_id);
-                        out->set_origin(OriginFromName(r.origin));
+                        out->set_origin(OriginToProto(r.origin));
                         out->set_maintenance_micros(r.maintenance_micros);
                         out->set_initial_micros(r.initial_micros);
                         out->set_parameter_version(r.parameter_version);
                       }
                       for (const store::OriginRequirementRow& r :
-                           store::ListOriginRequirements(tx, date, member)) {
+                           store::ListOriginRequirements(tx, day, member)) {
                         pb::OriginRequirement* out = response->add_origins();
-                        out->set_business_date(r.business_date);
+                        out->set_business_date(FormatBusinessDate(r.business_date));
                         out->set_member_id(r.member_id);
-                        out->set_origin(OriginFromName(r.origin));
+                        out->set_origin(OriginToProto(r.origin));
                         out->set_maintenance_micros(r.maintenance_micros);
                         out->set_initial_micros(r.initial_micros);
                         out->set_parameter_version(r.parameter_version);

@@ -22,9 +22,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "margin/compiled_parameters.h"
-#include "services/margin/margin_service_convert.h"
 #include "services/common/reference_cache.h"
 #include "services/common/rpc.h"
+#include "services/margin/margin_service_convert.h"
+#include "services/margin/parameter_cache.h"
 #include "store/margin_store.h"
 #include "store/pg_pool.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
@@ -33,8 +34,11 @@ namespace tc::services {
 
 class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
  public:
-  MarginServiceImpl(store::PgPool& pool, ReferenceCache& cache, Rpc& rpc)
-      : pool_(pool), cache_(cache), rpc_(rpc) {}
+  // What-if may use an approved version this old (another server may approve meanwhile).
+  static constexpr absl::Duration kApprovedVersionStaleness = absl::Seconds(1);
+
+  MarginServiceImpl(store::PgPool& pool, ReferenceCache& cache, Rpc& rpc, const Clock& clock)
+      : pool_(pool), cache_(cache), rpc_(rpc), parameters_(clock, kApprovedVersionStaleness) {}
 
   using Context = grpc::ServerContext;
   grpc::Status LoadIndexValues(Context* context, const pb::LoadIndexValuesRequest* request,
@@ -75,30 +79,15 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
   // The named set, or the approved set of the open business date when `version` is empty.
   absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> SetFor(
       pqxx::work& tx, const ReferenceState& state, const std::string& version);
-  // The compiled form of a stored set, compiled on first use of its version.
-  absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> Compiled(
-      const store::ParameterSetRow& row);
-
   // The parameters a what-if uses, without a database round trip once warm: stored sets
   // never change, so a compiled version is served from memory, and the approved version of
   // the open date is remembered for at most a second (forgotten at once on approval here).
   absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> WhatIfSet(
       absl::Time deadline, const std::string& version);
-  std::shared_ptr<const margin::CompiledParameters> FindCompiled(const std::string& version);
-
-  struct ApprovedVersion {
-    std::string business_date;
-    std::string version;
-    absl::Time checked_at;
-  };
-
   store::PgPool& pool_;
   ReferenceCache& cache_;
   Rpc& rpc_;
-  absl::Mutex mutex_;
-  absl::flat_hash_map<std::string, std::shared_ptr<const margin::CompiledParameters>> compiled_
-      ABSL_GUARDED_BY(mutex_);
-  std::optional<ApprovedVersion> approved_ ABSL_GUARDED_BY(mutex_);
+  ParameterCache parameters_;
 };
 
 }  // namespace tc::services

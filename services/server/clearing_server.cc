@@ -7,12 +7,12 @@
 #include "core/sha256.h"
 #include "services/common/auth.h"
 #include "services/common/inflight_calls.h"
-#include "services/margin/margin_service.h"
-#include "services/positions/position_service.h"
 #include "services/common/readiness.h"
 #include "services/common/reference_cache.h"
-#include "services/reference_data/reference_data_service.h"
 #include "services/common/rpc.h"
+#include "services/margin/margin_service.h"
+#include "services/positions/position_service.h"
+#include "services/reference_data/reference_data_service.h"
 #include "services/trade_capture/trade_capture_service.h"
 #include "store/migrations.h"
 #include "store/pg_pool.h"
@@ -25,8 +25,9 @@ constexpr const char* kServiceNames[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
     "tokenclear.v1.PositionService", "tokenclear.v1.MarginService"};
 
-absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const std::string& token) {
-  return pool.Transact({.deadline = absl::Now() + absl::Seconds(10)}, [&](pqxx::work& tx) {
+absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const Clock& clock,
+                                  const std::string& token) {
+  return pool.Transact({.deadline = clock.Now() + absl::Seconds(10)}, [&](pqxx::work& tx) {
     store::UpsertPrincipal(tx, {"bootstrap-admin", store::Role::kAdmin, ""}, Sha256(token));
     return absl::OkStatus();
   });
@@ -55,30 +56,33 @@ ClearingServer::~ClearingServer() { Shutdown(absl::ZeroDuration()); }
 
 absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
     const ServerOptions& options) {
+  const Clock& clock = *options.clock;
   absl::StatusOr<int> applied = store::ApplyMigrations(options.pg_url, store::EmbeddedMigrations());
   if (!applied.ok()) return applied.status();
   auto parts = std::make_unique<Parts>();
   absl::StatusOr<std::unique_ptr<store::PgPool>> pool =
-      store::PgPool::Create(options.pg_url, options.db_connections);
+      store::PgPool::Create(options.pg_url, options.db_connections, clock);
   if (!pool.ok()) return pool.status();
   parts->pool = std::move(*pool);
   if (!options.bootstrap_admin_token.empty()) {
-    if (absl::Status s = EnsureBootstrapAdmin(*parts->pool, options.bootstrap_admin_token);
+    if (absl::Status s = EnsureBootstrapAdmin(*parts->pool, clock, options.bootstrap_admin_token);
         !s.ok()) {
       return s;
     }
   }
-  parts->cache = std::make_unique<ReferenceCache>(*parts->pool);
+  parts->cache = std::make_unique<ReferenceCache>(*parts->pool, clock);
   parts->auth = std::make_unique<Authenticator>(*parts->cache);
-  parts->rpc = std::make_unique<Rpc>(*parts->auth);
+  parts->rpc = std::make_unique<Rpc>(*parts->auth, clock);
   parts->ingestor =
       std::make_unique<TradeIngestor>(*parts->pool, *parts->cache, options.ingest_limits);
-  parts->trade_capture = std::make_unique<TradeCaptureServiceImpl>(*parts->rpc, *parts->ingestor);
+  parts->trade_capture =
+      std::make_unique<TradeCaptureServiceImpl>(*parts->rpc, *parts->ingestor, clock);
   parts->reference_data =
       std::make_unique<ReferenceDataServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
   parts->positions =
       std::make_unique<PositionServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
-  parts->margin = std::make_unique<MarginServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
+  parts->margin =
+      std::make_unique<MarginServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -102,7 +106,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
   }
   parts->readiness = std::make_unique<Readiness>(
-      *parts->pool, parts->server->GetHealthCheckService(),
+      *parts->pool, clock, parts->server->GetHealthCheckService(),
       std::vector<std::string>(std::begin(kServiceNames), std::end(kServiceNames)));
   parts->readiness->Start(options.readiness_interval);
   std::unique_ptr<ClearingServer> server(new ClearingServer(std::move(parts)));
@@ -120,6 +124,7 @@ void ClearingServer::Shutdown(absl::Duration drain) {
   parts_->trade_capture->BeginShutdown();
   if (drain > absl::ZeroDuration()) absl::SleepFor(health_grace_);
   // Our own count of the work under way; then refuse new calls and cancel what is left.
+  // (The drain is elapsed real time on the wall clock, whatever clock the server uses.)
   parts_->inflight.WaitUntilIdle(absl::Now() + drain);
   health->Shutdown();
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now()));

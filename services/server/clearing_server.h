@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/clock.h"
 #include "services/trade_capture/trade_ingestor.h"
 
 namespace tc::services {
@@ -34,6 +35,8 @@ struct ServerOptions {
   std::string bootstrap_admin_token;
   // How often health checks that PostgreSQL answers (services/readiness.h).
   absl::Duration readiness_interval = absl::Seconds(1);
+  // Every read of the current time (core/clock.h); a test may pass a FixedClock.
+  const Clock* clock = &Clock::Real();
 };
 
 class ClearingServer {

@@ -1,7 +1,6 @@
 #include "services/trade_capture/feed_sessions.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 
 namespace tc::services {
 
@@ -22,10 +21,10 @@ absl::StatusOr<std::unique_ptr<FeedSessions::Lease>> FeedSessions::Claim(
     const int64_t live_id = live->second.id;
     if (!take_over) {
       // Give a cancelled-but-not-yet-noticed stream a moment to show it.
-      const absl::Time grace_end = std::min(deadline, absl::Now() + kCancelGrace);
+      const absl::Time grace_end = std::min(deadline, clock_.Now() + kCancelGrace);
       while (!AwaitEnded(feed_id, live_id,
-                         std::min(grace_end, absl::Now() + absl::Milliseconds(50)))) {
-        if (live_[feed_id].context->IsCancelled() || absl::Now() >= grace_end) break;
+                         std::min(grace_end, clock_.Now() + absl::Milliseconds(50)))) {
+        if (live_[feed_id].context->IsCancelled() || clock_.Now() >= grace_end) break;
       }
     }
     live = live_.find(feed_id);
@@ -40,14 +39,14 @@ absl::StatusOr<std::unique_ptr<FeedSessions::Lease>> FeedSessions::Claim(
       }
       session.taken_over = take_over;
       session.context->TryCancel();
-      if (!AwaitEnded(feed_id, live_id, std::min(deadline, absl::Now() + kEndingSessionWait))) {
+      if (!AwaitEnded(feed_id, live_id, std::min(deadline, clock_.Now() + kEndingSessionWait))) {
         return absl::UnavailableError(absl::StrCat("feed_id '", feed_id, "': session ", live_id,
                                                    " is still finishing its batch; log on again"));
       }
     }
   }
   const int64_t id = next_id_++;
-  live_[feed_id] = Session{id, principal_id, absl::Now(), context, false};
+  live_[feed_id] = Session{id, principal_id, clock_.Now(), context, false};
   return std::make_unique<Lease>(*this, feed_id, id);
 }
 

@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "core/clock.h"
 
 namespace tc::services {
 
@@ -56,6 +57,8 @@ class FeedSessions {
     const int64_t session_id_;
   };
 
+  explicit FeedSessions(const Clock& clock) : clock_(clock) {}
+
   absl::StatusOr<std::unique_ptr<Lease>> Claim(const std::string& feed_id,
                                                const std::string& principal_id,
                                                grpc::ServerContext* context, bool take_over,
@@ -76,6 +79,7 @@ class FeedSessions {
   bool AwaitEnded(const std::string& feed_id, int64_t session_id, absl::Time until)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
+  const Clock& clock_;
   absl::Mutex mutex_;
   absl::flat_hash_map<std::string, Session> live_ ABSL_GUARDED_BY(mutex_);
   int64_t next_id_ ABSL_GUARDED_BY(mutex_) = 1;

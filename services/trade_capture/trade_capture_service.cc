@@ -1,7 +1,6 @@
 #include "services/trade_capture/trade_capture_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "core/identifiers.h"
 #include "core/status_macros.h"
 #include "proto/request_parsing.h"
@@ -15,8 +14,8 @@ namespace pb = ::tokenclear::v1;
 constexpr absl::Duration kMaxBatchTime = absl::Seconds(60);
 constexpr absl::Duration kReadTime = absl::Seconds(10);
 
-absl::Time BatchDeadline(const Call& call) {
-  return std::min(call.deadline, absl::Now() + kMaxBatchTime);
+absl::Time BatchDeadline(const Call& call, const Clock& clock) {
+  return std::min(call.deadline, clock.Now() + kMaxBatchTime);
 }
 
 // A stream message that did not parse arrives empty with its error (proto/request_parsing.h).
@@ -58,11 +57,13 @@ grpc::Status TradeCaptureServiceImpl::StreamTrades(
         }
         const std::string feed_id = message.logon().feed_id();
         TC_RETURN_IF_ERROR(ValidateIdentifier("logon.feed_id", feed_id));
-        TC_ASSIGN_OR_RETURN(std::unique_ptr<FeedSessions::Lease> lease,
-                            sessions_.Claim(feed_id, call.caller.principal_id, &call.context,
-                                            message.logon().take_over(), BatchDeadline(call)));
-        TC_ASSIGN_OR_RETURN(FeedSessionStart start,
-                            ingestor_.BeginFeedSession(call.caller, feed_id, BatchDeadline(call)));
+        TC_ASSIGN_OR_RETURN(
+            std::unique_ptr<FeedSessions::Lease> lease,
+            sessions_.Claim(feed_id, call.caller.principal_id, &call.context,
+                            message.logon().take_over(), BatchDeadline(call, clock_)));
+        TC_ASSIGN_OR_RETURN(
+            FeedSessionStart start,
+            ingestor_.BeginFeedSession(call.caller, feed_id, BatchDeadline(call, clock_)));
         pb::FeedReply logon_ack;
         logon_ack.mutable_logon_ack()->set_feed_id(feed_id);
         logon_ack.mutable_logon_ack()->set_last_sequence(start.last_sequence);
@@ -83,8 +84,9 @@ absl::Status TradeCaptureServiceImpl::ServeFeed(
       return absl::InvalidArgumentError("after the logon a feed sends only batches");
     }
     FeedPosition position{feed_id, message.batch().first_sequence(), session_epoch};
-    TC_ASSIGN_OR_RETURN(IngestResult result, ingestor_.Ingest(call.caller, message.batch().events(),
-                                                              &position, BatchDeadline(call)));
+    TC_ASSIGN_OR_RETURN(IngestResult result,
+                        ingestor_.Ingest(call.caller, message.batch().events(), &position,
+                                         BatchDeadline(call, clock_)));
     pb::FeedReply ack;
     pb::FeedBatchAck* batch_ack = ack.mutable_batch_ack();
     batch_ack->set_first_sequence(position.first_sequence);

@@ -10,8 +10,8 @@
 
 #include <atomic>
 
-#include "services/trade_capture/feed_sessions.h"
 #include "services/common/rpc.h"
+#include "services/trade_capture/feed_sessions.h"
 #include "services/trade_capture/trade_ingestor.h"
 #include "tokenclear/v1/trade_capture.grpc.pb.h"
 
@@ -19,7 +19,8 @@ namespace tc::services {
 
 class TradeCaptureServiceImpl final : public tokenclear::v1::TradeCaptureService::Service {
  public:
-  TradeCaptureServiceImpl(Rpc& rpc, TradeIngestor& ingestor) : rpc_(rpc), ingestor_(ingestor) {}
+  TradeCaptureServiceImpl(Rpc& rpc, TradeIngestor& ingestor, const Clock& clock)
+      : rpc_(rpc), ingestor_(ingestor), clock_(clock), sessions_(clock) {}
 
   grpc::Status SubmitTrades(grpc::ServerContext* context,
                             const tokenclear::v1::SubmitTradesRequest* request,
@@ -47,6 +48,7 @@ class TradeCaptureServiceImpl final : public tokenclear::v1::TradeCaptureService
 
   Rpc& rpc_;
   TradeIngestor& ingestor_;
+  const Clock& clock_;
   FeedSessions sessions_;
   std::atomic<bool> shutting_down_{false};
 };
