@@ -144,7 +144,7 @@ function(tc_fuzz)
   if(TOKENCLEAR_SANITIZE)
     target_link_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer)
     set(options -max_total_time=${TOKENCLEAR_FUZZ_SECONDS} -timeout=${TOKENCLEAR_FUZZ_INPUT_TIMEOUT}
-        -rss_limit_mb=${TOKENCLEAR_FUZZ_RSS_MB} -print_final_stats=1
+        -rss_limit_mb=${TOKENCLEAR_FUZZ_RSS_MB} -print_final_stats=1 -verbosity=0
         -artifact_prefix=${fuzz_dir}/artifacts/${ARG_NAME}/)
     if(EXISTS ${PROJECT_SOURCE_DIR}/fuzz/dicts/${ARG_NAME}.dict)
       list(APPEND options -dict=${PROJECT_SOURCE_DIR}/fuzz/dicts/${ARG_NAME}.dict)

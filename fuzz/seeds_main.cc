@@ -6,6 +6,9 @@
 //   pa2_reader_fuzz     small SyntheticPa2 files
 //   trade_request_fuzz  serialized SubmitTradesRequests on clearing/test_reference.h's
 //                       snapshot: valid trades, cancels, corrections and a few refusals
+//   feed_sequence_fuzz  batch scripts: in order, replays (same and other content), a gap
+//   index_history_fuzz  index-history CSVs: two indexes and two futures months over 45
+//                       business days (enough to calibrate), and too short a history
 //
 //   fuzz_seeds build/fuzz/seeds
 #include <algorithm>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "margin/files/spn_writer.h"
 #include "margin/files/synthetic_files.h"
 #include "tokenclear/v1/trade_capture.pb.h"
@@ -87,6 +91,56 @@ std::vector<std::pair<std::string, pb::SubmitTradesRequest>> TradeRequests() {
   return out;
 }
 
+// feed_sequence_fuzz scripts: per batch a mode byte (0 next, 1 replay of the tail, 2 gap,
+// 3 any int64; +4 replays carry the held content), a distance, a count, one byte per event.
+std::vector<std::pair<std::string, std::string>> FeedScripts() {
+  using Bytes = std::vector<uint8_t>;
+  auto text = [](const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); };
+  return {
+      {"in_order", text({0, 0, 4, 1, 2, 3, 4, 0, 0, 4, 5, 6, 7, 8, 0, 0, 1, 9})},
+      {"honest_replay", text({0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 5, 2, 6, 6, 7, 8, 9, 10, 11})},
+      {"reused_sequence", text({0, 0, 4, 1, 2, 3, 4, 1, 1, 3, 9, 9, 9})},
+      {"gap", text({0, 0, 2, 1, 2, 2, 0, 1, 3, 0, 0, 1, 3})},
+      {"any_first", text({0, 0, 3, 1, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 1, 3})},
+  };
+}
+
+// An index-history CSV: TOKFRONT near 3.00 and TOKOPEN near 0.45 on `days` weekdays up to
+// 2026-11-20 (a seeded walk in whole micro-USD), and two TKF months on the last 25.
+std::string IndexCsv(int days) {
+  std::vector<absl::CivilDay> dates;
+  for (absl::CivilDay day(2026, 11, 20); static_cast<int>(dates.size()) < days; --day) {
+    const absl::Weekday weekday = absl::GetWeekday(day);
+    if (weekday != absl::Weekday::saturday && weekday != absl::Weekday::sunday) {
+      dates.insert(dates.begin(), day);
+    }
+  }
+  uint64_t state = 20261123;
+  auto step = [&state](int64_t scale) {  // a deterministic move in [-scale, scale]
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return static_cast<int64_t>(state >> 33) % (2 * scale + 1) - scale;
+  };
+  auto decimal = [](int64_t micros) {
+    return absl::StrCat(micros / 1'000'000, ".", absl::Dec(micros % 1'000'000, absl::kZeroPad6));
+  };
+  std::string csv = "# index_code,date,value (USD per 1M tokens)\n";
+  int64_t front = 3'000'000, open = 450'000, near = 3'010'000, far = 3'030'000;
+  for (size_t i = 0; i < dates.size(); ++i) {
+    const std::string date = absl::FormatCivilTime(dates[i]);
+    front += step(60'000);
+    open += step(12'000);
+    absl::StrAppend(&csv, "TOKFRONT,", date, ",", decimal(front), "\n");
+    absl::StrAppend(&csv, "TOKOPEN,", date, ",", decimal(open), "\n");
+    if (dates.size() - i <= 25) {
+      near = front + step(20'000);
+      far = near + 15'000 + step(10'000);
+      absl::StrAppend(&csv, "TKF-202612,", date, ",", decimal(near), "\n");
+      absl::StrAppend(&csv, "TKF-202701,", date, ",", decimal(far), "\n");
+    }
+  }
+  return csv;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,7 +149,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path root = argv[1];
-  for (const char* target : {"spn_reader_fuzz", "pa2_reader_fuzz", "trade_request_fuzz"}) {
+  for (const char* target : {"spn_reader_fuzz", "pa2_reader_fuzz", "trade_request_fuzz",
+                             "feed_sequence_fuzz", "index_history_fuzz"}) {
     fs::remove_all(root / target);  // no seed of an earlier version stays behind
   }
   bool ok = true;
@@ -121,6 +176,11 @@ int main(int argc, char** argv) {
   for (const auto& [name, request] : TradeRequests()) {
     ok &= Write(root / "trade_request_fuzz", name + ".pb", request.SerializeAsString());
   }
+  for (const auto& [name, script] : FeedScripts()) {
+    ok &= Write(root / "feed_sequence_fuzz", name, script);
+  }
+  ok &= Write(root / "index_history_fuzz", "45_days.csv", IndexCsv(45));
+  ok &= Write(root / "index_history_fuzz", "10_days.csv", IndexCsv(10));
   if (!ok) std::fprintf(stderr, "fuzz_seeds: could not write under %s\n", argv[1]);
   return ok ? 0 : 1;
 }
