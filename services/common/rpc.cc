@@ -1,12 +1,10 @@
 #include "services/common/rpc.h"
 
 #include <cstdio>
-#include <random>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
 #include "core/internal_error.h"
 
 namespace tc::services {
