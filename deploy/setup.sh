@@ -5,15 +5,21 @@
 #   deploy/setup.sh                        # install + build (RelWithDebInfo)
 #   TOKENCLEAR_WERROR=ON deploy/setup.sh   # warnings as errors (the test command sets it)
 #   TOKENCLEAR_BUILD_TYPE=Debug deploy/setup.sh
+#   TOKENCLEAR_SANITIZERS=ON deploy/setup.sh  # also clang's sanitizers and libFuzzer (test.sh)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libpqxx-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpqxx-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   postgresql-15 postgresql-client-15 libxml2-dev libxml2-utils
 )
+# The test command's second build (build-asan/): clang 14, its sanitizer and libFuzzer
+# runtimes, and llvm-symbolizer for readable stacks.
+if [[ "${TOKENCLEAR_SANITIZERS:-}" == ON ]]; then
+  packages+=(clang-14 libclang-rt-14-dev llvm-14)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
