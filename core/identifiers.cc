@@ -14,7 +14,15 @@ bool IsIdentifierChar(char c) {
 
 }  // namespace
 
-absl::string_view ShortenForMessage(absl::string_view value) { return value.substr(0, 80); }
+absl::string_view ShortenForMessage(absl::string_view value) {
+  constexpr size_t kMaxBytes = 80;
+  if (value.size() <= kMaxBytes) return value;
+  // Cut before a character, never inside one: messages travel in proto3 strings, which
+  // must be valid UTF-8 (a cut UTF-8 sequence makes the whole response unreadable).
+  size_t cut = kMaxBytes;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  return value.substr(0, cut);
+}
 
 absl::Status ValidateIdentifier(absl::string_view field, absl::string_view value) {
   if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));

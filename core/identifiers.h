@@ -16,7 +16,8 @@ inline constexpr size_t kMaxIdentifierLength = 64;
 // InvalidArgument naming `field` and the offending value when `value` is malformed.
 absl::Status ValidateIdentifier(absl::string_view field, absl::string_view value);
 
-// The value shortened for an error message, so hostile input cannot bloat errors.
+// The value shortened for an error message (at most 80 bytes, cut between UTF-8
+// characters), so hostile input cannot bloat errors or break their encoding.
 absl::string_view ShortenForMessage(absl::string_view value);
 
 }  // namespace tc

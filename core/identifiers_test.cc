@@ -32,5 +32,14 @@ TEST(ValidateIdentifierTest, ErrorMessagesAreBounded) {
   EXPECT_LT(status.message().size(), 300u);
 }
 
+TEST(ShortenForMessageTest, KeepsShortValuesAndCutsBetweenCharacters) {
+  EXPECT_EQ(ShortenForMessage("2026-11-23"), "2026-11-23");
+  // 79 ASCII bytes, then a 3-byte character straddling byte 80: the character goes whole.
+  const std::string value = std::string(79, 'x') + "\xE2\x82\xAC" + "tail";
+  EXPECT_EQ(ShortenForMessage(value), std::string(79, 'x'));
+  const std::string ascii(200, 'y');
+  EXPECT_EQ(ShortenForMessage(ascii).size(), 80u);
+}
+
 }  // namespace
 }  // namespace tc

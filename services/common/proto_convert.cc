@@ -1,7 +1,9 @@
 #include "services/common/proto_convert.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "core/business_date.h"
+#include "proto/request_parsing.h"
 
 namespace tc::services {
 namespace {
@@ -122,12 +124,18 @@ const std::string& SentEventKey(const pb::TradeEvent& event) {
 }
 
 pb::TradeResult RejectedResult(const std::string& key, const Rejection& rejection) {
+  // Result strings are proto3 strings: one that is not valid UTF-8 would make the whole
+  // response unreadable to the exchange, so such text (never expected: messages quote
+  // parsed, shortened input) is escaped rather than sent.
+  auto utf8 = [](const std::string& text) {
+    return proto::IsValidUtf8(text) ? text : absl::CHexEscape(text);
+  };
   pb::TradeResult out;
-  out.set_key(key);
+  out.set_key(utf8(key));
   out.set_outcome(pb::TRADE_OUTCOME_REJECTED);
   out.set_code(static_cast<int>(rejection.code));
-  out.set_field(rejection.field);
-  out.set_message(rejection.message);
+  out.set_field(utf8(rejection.field));
+  out.set_message(utf8(rejection.message));
   return out;
 }
 
