@@ -4,12 +4,15 @@
 
 namespace tc::services {
 
-bool FeedSessions::AwaitEnded(const std::string& feed_id, int64_t session_id, absl::Time until) {
+bool FeedSessions::AwaitEnded(const std::string& feed_id, int64_t session_id,
+                              absl::Duration timeout) {
   auto ended = [&]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
     auto it = live_.find(feed_id);
     return it == live_.end() || it->second.id != session_id;
   };
-  return mutex_.AwaitWithDeadline(absl::Condition(&ended), until);
+  // Waiting is elapsed time (a relative timeout), so a test's fixed clock cannot make it
+  // spin or end early.
+  return mutex_.AwaitWithTimeout(absl::Condition(&ended), timeout);
 }
 
 absl::StatusOr<std::unique_ptr<FeedSessions::Lease>> FeedSessions::Claim(
@@ -20,11 +23,11 @@ absl::StatusOr<std::unique_ptr<FeedSessions::Lease>> FeedSessions::Claim(
   if (live != live_.end()) {
     const int64_t live_id = live->second.id;
     if (!take_over) {
-      // Give a cancelled-but-not-yet-noticed stream a moment to show it.
-      const absl::Time grace_end = std::min(deadline, clock_.Now() + kCancelGrace);
-      while (!AwaitEnded(feed_id, live_id,
-                         std::min(grace_end, clock_.Now() + absl::Milliseconds(50)))) {
-        if (live_[feed_id].context->IsCancelled() || clock_.Now() >= grace_end) break;
+      // Give a cancelled-but-not-yet-noticed stream a moment to show it: bounded steps.
+      constexpr absl::Duration kStep = absl::Milliseconds(50);
+      const int steps = static_cast<int>(kCancelGrace / kStep);
+      for (int i = 0; i < steps && !AwaitEnded(feed_id, live_id, kStep); ++i) {
+        if (live_[feed_id].context->IsCancelled()) break;
       }
     }
     live = live_.find(feed_id);
@@ -39,7 +42,7 @@ absl::StatusOr<std::unique_ptr<FeedSessions::Lease>> FeedSessions::Claim(
       }
       session.taken_over = take_over;
       session.context->TryCancel();
-      if (!AwaitEnded(feed_id, live_id, std::min(deadline, clock_.Now() + kEndingSessionWait))) {
+      if (!AwaitEnded(feed_id, live_id, std::min(deadline - clock_.Now(), kEndingSessionWait))) {
         return absl::UnavailableError(absl::StrCat("feed_id '", feed_id, "': session ", live_id,
                                                    " is still finishing its batch; log on again"));
       }

@@ -75,8 +75,8 @@ class FeedSessions {
 
   void Release(const std::string& feed_id, int64_t session_id);
   bool IsTakenOver(const std::string& feed_id, int64_t session_id);
-  // Waits (mutex held) until `feed_id` has no session with `session_id`, or `until`.
-  bool AwaitEnded(const std::string& feed_id, int64_t session_id, absl::Time until)
+  // Waits (mutex held) until `feed_id` has no session with `session_id`, at most `timeout`.
+  bool AwaitEnded(const std::string& feed_id, int64_t session_id, absl::Duration timeout)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const Clock& clock_;
