@@ -155,12 +155,6 @@ std::vector<margin::CalibrationProduct> CalibrationProducts(const clearing::Refe
   return out;
 }
 
-// Bad stored data is the system's state, not the caller's argument.
-absl::Status AsPrecondition(const absl::Status& status) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
-  return absl::FailedPreconditionError(status.message());
-}
-
 absl::StatusOr<std::string> BreakdownJson(const margin::MarginBreakdown& breakdown) {
   std::string json;
   if (!google::protobuf::util::MessageToJsonString(ToProto(breakdown), &json).ok()) {
@@ -317,7 +311,7 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
               input.futures_prices =
                   store::LoadDailyTradePrices(tx, contract_ids, day - kSpreadHistoryDays, day);
               absl::StatusOr<margin::CalibrationResult> result = margin::Calibrate(input);
-              if (!result.ok()) return AsPrecondition(result.status());
+              if (!result.ok()) return StoredStateStatus(result.status());
               *response = pb::RiskParameterSet();
               response->set_version(input.version_id);
               response->set_business_date(date);
@@ -424,7 +418,7 @@ grpc::Status MarginServiceImpl::ExportParameterSet(Context* context,
   return ReadStoredSet(
       context, "ExportParameterSet", request->version(), [&](pb::RiskParameterSet set) {
         absl::StatusOr<margin::RiskParameters> params = FromProto(set.parameters());
-        if (!params.ok()) return AsPrecondition(params.status());
+        if (!params.ok()) return StoredStateStatus(params.status());
         response->set_version(set.version());
         response->set_spn(margin::WriteSpn(*params));
         return absl::OkStatus();

@@ -7,6 +7,11 @@
 namespace tc::services {
 namespace pb = ::tokenclear::v1;
 
+absl::Status StoredStateStatus(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
+  return absl::FailedPreconditionError(status.message());
+}
+
 pb::ParameterSetStatus StatusToProto(store::ParameterSetStatus status) {
   switch (status) {
     case store::ParameterSetStatus::kDraft:
@@ -41,10 +46,7 @@ absl::StatusOr<std::shared_ptr<const margin::CompiledParameters>> ParameterCache
   TC_ASSIGN_OR_RETURN(pb::RiskParameterSet set, ParseStoredSet(row));
   TC_ASSIGN_OR_RETURN(margin::RiskParameters params, FromProto(set.parameters()));
   absl::StatusOr<margin::CompiledParameters> compiled = margin::CompileParameters(params);
-  if (!compiled.ok()) {
-    // A stored set that does not compile is the system's state, not the caller's input.
-    return absl::FailedPreconditionError(compiled.status().message());
-  }
+  if (!compiled.ok()) return StoredStateStatus(compiled.status());
   auto shared = std::make_shared<const margin::CompiledParameters>(*std::move(compiled));
   absl::MutexLock lock(&mutex_);
   return compiled_.try_emplace(row.version, std::move(shared)).first->second;

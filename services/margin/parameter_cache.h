@@ -59,6 +59,10 @@ class ParameterCache {
   std::optional<Approved> approved_ ABSL_GUARDED_BY(mutex_);
 };
 
+// Bad stored data is the system's state, not the caller's argument: INVALID_ARGUMENT from
+// checking stored rows becomes FAILED_PRECONDITION; other codes pass unchanged.
+absl::Status StoredStateStatus(const absl::Status& status);
+
 tokenclear::v1::ParameterSetStatus StatusToProto(store::ParameterSetStatus status);
 
 // The stored message of a set, with the row's (authoritative) status and approver.
