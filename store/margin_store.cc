@@ -4,6 +4,7 @@
 #include "core/business_date.h"
 #include "core/check.h"
 #include "store/pg_array.h"
+#include "store/pg_date.h"
 
 namespace tc::store {
 namespace {
@@ -11,15 +12,6 @@ namespace {
 constexpr char kParameterSetColumns[] =
     "SELECT version, business_date::text, status, created_by, coalesce(approved_by, ''),"
     " encode(parameters, 'hex') FROM risk_parameter_sets";
-
-// Dates in rows come from date columns, so they always parse.
-absl::CivilDay Day(const pqxx::field& field) {
-  absl::CivilDay day;
-  TC_CHECK(absl::ParseCivilTime(field.as<std::string>(), &day)) << field.c_str();
-  return day;
-}
-
-std::string Text(absl::CivilDay day) { return FormatBusinessDate(day); }
 
 const char* OriginText(clearing::Origin origin) {
   return origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER";
@@ -40,7 +32,7 @@ ParameterSetStatus StatusFrom(const pqxx::field& field) {
 }
 
 ParameterSetRow ToParameterSet(const pqxx::row& r) {
-  return {r[0].as<std::string>(), Day(r[1]),
+  return {r[0].as<std::string>(), DateFromField(r[1]),
           StatusFrom(r[2]),       r[3].as<std::string>(),
           r[4].as<std::string>(), absl::HexStringToBytes(r[5].as<std::string>())};
 }
@@ -66,7 +58,7 @@ int64_t UpsertAccountRow(pqxx::transaction_base& tx, const MarginRequirementRow&
           "  m.parameter_version, m.breakdown) IS DISTINCT FROM (EXCLUDED.member_id,"
           "  EXCLUDED.origin, EXCLUDED.maintenance_micros, EXCLUDED.initial_micros,"
           "  EXCLUDED.parameter_version, EXCLUDED.breakdown)",
-          Text(r.business_date), r.account_id, r.member_id, OriginText(r.origin),
+          DateParam(r.business_date), r.account_id, r.member_id, OriginText(r.origin),
           r.maintenance_micros, r.initial_micros, r.parameter_version, r.breakdown_json)
       .affected_rows();
 }
@@ -85,7 +77,7 @@ int64_t UpsertOriginRow(pqxx::transaction_base& tx, const OriginRequirementRow& 
           " WHERE (o.maintenance_micros, o.initial_micros, o.parameter_version, o.account_count)"
           "  IS DISTINCT FROM (EXCLUDED.maintenance_micros, EXCLUDED.initial_micros,"
           "  EXCLUDED.parameter_version, EXCLUDED.account_count)",
-          Text(r.business_date), r.member_id, OriginText(r.origin), r.maintenance_micros,
+          DateParam(r.business_date), r.member_id, OriginText(r.origin), r.maintenance_micros,
           r.initial_micros, r.parameter_version, r.account_count)
       .affected_rows();
 }
@@ -110,7 +102,7 @@ int64_t UpsertIndexValues(pqxx::transaction_base& tx, const std::vector<IndexVal
   std::vector<int64_t> values;
   for (const IndexValueRow& row : rows) {
     codes.push_back(row.index_code);
-    dates.push_back(Text(row.business_date));
+    dates.push_back(DateParam(row.business_date));
     values.push_back(row.value_micros);
   }
   return tx
@@ -133,12 +125,12 @@ std::vector<margin::IndexHistory> LoadIndexHistories(pqxx::transaction_base& tx,
        tx.exec_params("SELECT index_code, business_date::text, value_micros FROM index_values"
                       " WHERE index_code = ANY($1::text[]) AND business_date <= $2::date"
                       " ORDER BY index_code, business_date",
-                      TextArray(index_codes), Text(up_to))) {
+                      TextArray(index_codes), DateParam(up_to))) {
     const std::string code = r[0].as<std::string>();
     if (histories.empty() || histories.back().index_code != code) {
       histories.push_back({.index_code = code});
     }
-    histories.back().values.push_back({Day(r[1]), r[2].as<int64_t>()});
+    histories.back().values.push_back({DateFromField(r[1]), r[2].as<int64_t>()});
   }
   return histories;
 }
@@ -154,12 +146,12 @@ std::vector<margin::FuturesPriceHistory> LoadDailyTradePrices(
            " WHERE c.trade_id IS NULL AND t.instrument_id = ANY($1::text[])"
            "  AND t.trade_date BETWEEN $2::date AND $3::date"
            " GROUP BY t.instrument_id, t.trade_date ORDER BY t.instrument_id, t.trade_date",
-           TextArray(contract_ids), Text(from), Text(up_to))) {
+           TextArray(contract_ids), DateParam(from), DateParam(up_to))) {
     const std::string contract = r[0].as<std::string>();
     if (histories.empty() || histories.back().contract_id != contract) {
       histories.push_back({.contract_id = contract});
     }
-    histories.back().prices.push_back({Day(r[1]), r[2].as<int64_t>()});
+    histories.back().prices.push_back({DateFromField(r[1]), r[2].as<int64_t>()});
   }
   return histories;
 }
@@ -168,14 +160,14 @@ void InsertParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& row) 
   tx.exec_params(
       "INSERT INTO risk_parameter_sets (version, business_date, status, created_by, parameters)"
       " VALUES ($1, $2::date, $3, $4, decode($5, 'hex'))",
-      row.version, Text(row.business_date), std::string(ParameterSetStatusName(row.status)),
+      row.version, DateParam(row.business_date), std::string(ParameterSetStatusName(row.status)),
       row.created_by, absl::BytesToHexString(row.parameters));
 }
 
 int64_t CountParameterSets(pqxx::transaction_base& tx, absl::CivilDay business_date) {
   return tx
       .exec_params1("SELECT count(*) FROM risk_parameter_sets WHERE business_date = $1::date",
-                    Text(business_date))[0]
+                    DateParam(business_date))[0]
       .as<int64_t>();
 }
 
@@ -190,7 +182,7 @@ std::optional<ParameterSetRow> FindApprovedParameterSet(pqxx::transaction_base& 
                                                         absl::CivilDay business_date) {
   return OptionalSet(tx.exec_params(
       std::string(kParameterSetColumns) + " WHERE business_date = $1::date AND status = 'APPROVED'",
-      Text(business_date)));
+      DateParam(business_date)));
 }
 
 std::vector<ParameterSetRow> ListParameterSets(pqxx::transaction_base& tx,
@@ -200,7 +192,7 @@ std::vector<ParameterSetRow> ListParameterSets(pqxx::transaction_base& tx,
            "SELECT version, business_date::text, status, created_by, coalesce(approved_by, ''),"
            " '' FROM risk_parameter_sets WHERE ($1 = '' OR business_date = $1::date)"
            " ORDER BY business_date DESC, created_at DESC, version DESC",
-           business_date ? Text(*business_date) : "")) {
+           business_date ? DateParam(*business_date) : "")) {
     rows.push_back(ToParameterSet(r));
   }
   return rows;
@@ -211,7 +203,7 @@ void ApproveParameterSet(pqxx::transaction_base& tx, const ParameterSetRow& set,
   tx.exec_params(
       "UPDATE risk_parameter_sets SET status = 'SUPERSEDED'"
       " WHERE business_date = $1::date AND status = 'APPROVED'",
-      Text(set.business_date));
+      DateParam(set.business_date));
   tx.exec_params(
       "UPDATE risk_parameter_sets SET status = 'APPROVED', approved_by = $2, approved_at = now()"
       " WHERE version = $1",
@@ -234,12 +226,12 @@ int64_t ReplaceMarginRequirements(pqxx::transaction_base& tx, absl::CivilDay bus
   changed += tx.exec_params(
                    "DELETE FROM margin_requirements WHERE business_date = $1::date"
                    " AND NOT (account_id = ANY($2::text[]))",
-                   Text(business_date), TextArray(account_ids))
+                   DateParam(business_date), TextArray(account_ids))
                  .affected_rows();
   changed += tx.exec_params(
                    "DELETE FROM margin_origin_requirements WHERE business_date = $1::date"
                    " AND NOT (member_id || '/' || origin = ANY($2::text[]))",
-                   Text(business_date), TextArray(origin_keys))
+                   DateParam(business_date), TextArray(origin_keys))
                  .affected_rows();
   return changed;
 }
@@ -253,9 +245,10 @@ std::vector<MarginRequirementRow> ListMarginRequirements(pqxx::transaction_base&
            " initial_micros, parameter_version FROM margin_requirements"
            " WHERE business_date = $1::date AND ($2 = '' OR member_id = $2)"
            " ORDER BY member_id, account_id",
-           Text(business_date), member_id)) {
-    rows.push_back({Day(r[0]), r[1].as<std::string>(), r[2].as<std::string>(), OriginFrom(r[3]),
-                    r[4].as<int64_t>(), r[5].as<int64_t>(), r[6].as<std::string>(), ""});
+           DateParam(business_date), member_id)) {
+    rows.push_back({DateFromField(r[0]), r[1].as<std::string>(), r[2].as<std::string>(),
+                    OriginFrom(r[3]), r[4].as<int64_t>(), r[5].as<int64_t>(),
+                    r[6].as<std::string>(), ""});
   }
   return rows;
 }
@@ -269,9 +262,10 @@ std::vector<OriginRequirementRow> ListOriginRequirements(pqxx::transaction_base&
            " parameter_version, account_count FROM margin_origin_requirements"
            " WHERE business_date = $1::date AND ($2 = '' OR member_id = $2)"
            " ORDER BY member_id, origin",
-           Text(business_date), member_id)) {
-    rows.push_back({Day(r[0]), r[1].as<std::string>(), OriginFrom(r[2]), r[3].as<int64_t>(),
-                    r[4].as<int64_t>(), r[5].as<std::string>(), r[6].as<int64_t>()});
+           DateParam(business_date), member_id)) {
+    rows.push_back({DateFromField(r[0]), r[1].as<std::string>(), OriginFrom(r[2]),
+                    r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<std::string>(),
+                    r[6].as<int64_t>()});
   }
   return rows;
 }

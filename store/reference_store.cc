@@ -3,6 +3,7 @@
 #include "core/business_date.h"
 #include "core/check.h"
 #include "store/pg_array.h"
+#include "store/pg_date.h"
 
 namespace tc::store {
 namespace {
@@ -14,15 +15,6 @@ using clearing::InstrumentStatus;
 using clearing::MemberStatus;
 using clearing::Origin;
 
-absl::CivilDay DayFrom(const pqxx::field& field) {
-  // Dates come from our own date columns: a parse failure is a programmer error.
-  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate(field.name(), field.c_str());
-  TC_CHECK(day.ok()) << day.status().message();
-  return *day;
-}
-
-std::string DayText(absl::CivilDay day) { return FormatBusinessDate(day); }
-
 }  // namespace
 
 int64_t ReadReferenceVersion(pqxx::transaction_base& tx) {
@@ -33,7 +25,7 @@ absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transact
   clearing::ReferenceSnapshot snapshot;
   snapshot.version = ReadReferenceVersion(tx);
   pqxx::result open = tx.exec("SELECT business_date FROM business_days WHERE status = 'OPEN'");
-  if (!open.empty()) snapshot.open_business_date = DayFrom(open[0][0]);
+  if (!open.empty()) snapshot.open_business_date = DateFromField(open[0][0]);
 
   for (const pqxx::row& r :
        tx.exec("SELECT product_code, name, index_code, contract_multiplier, tick_size_micros,"
@@ -62,8 +54,8 @@ absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transact
     clearing::Instrument i{r[0].as<std::string>(),
                            r[1].as<std::string>(),
                            r[2].as<std::string>(),
-                           DayFrom(r[3]),
-                           DayFrom(r[4]),
+                           DateFromField(r[3]),
+                           DateFromField(r[4]),
                            r[5].as<std::string>() == "ACTIVE" ? InstrumentStatus::kActive
                                                               : InstrumentStatus::kExpired};
     snapshot.instruments[i.instrument_id] = std::move(i);
@@ -93,7 +85,8 @@ absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transact
 
 absl::flat_hash_set<absl::CivilDay> LoadHolidays(pqxx::transaction_base& tx) {
   absl::flat_hash_set<absl::CivilDay> holidays;
-  for (const pqxx::row& r : tx.exec("SELECT holiday FROM holidays")) holidays.insert(DayFrom(r[0]));
+  for (const pqxx::row& r : tx.exec("SELECT holiday FROM holidays"))
+    holidays.insert(DateFromField(r[0]));
   return holidays;
 }
 
@@ -147,8 +140,8 @@ bool UpsertInstrument(pqxx::transaction_base& tx, const clearing::Instrument& i)
                "excluded.last_trading_date,"
                " final_settlement_date = excluded.final_settlement_date, status = excluded.status"
                " WHERE (instruments.*) IS DISTINCT FROM (excluded.*)",
-               i.instrument_id, i.product_code, i.contract_month, DayText(i.last_trading_date),
-               DayText(i.final_settlement_date),
+               i.instrument_id, i.product_code, i.contract_month, DateParam(i.last_trading_date),
+               DateParam(i.final_settlement_date),
                i.status == InstrumentStatus::kActive ? "ACTIVE" : "EXPIRED")
              .affected_rows() > 0;
 }
@@ -198,7 +191,7 @@ bool UpsertHoliday(pqxx::transaction_base& tx, absl::CivilDay day, const std::st
                "INSERT INTO holidays (holiday, name) VALUES ($1::date, $2)"
                " ON CONFLICT (holiday) DO UPDATE SET name = excluded.name"
                " WHERE (holidays.*) IS DISTINCT FROM (excluded.*)",
-               DayText(day), name)
+               DateParam(day), name)
              .affected_rows() > 0;
 }
 
@@ -208,12 +201,12 @@ std::optional<OpenedDate> OpenFirstBusinessDate(pqxx::transaction_base& tx, absl
   pqxx::result any = tx.exec("SELECT 1 FROM business_days LIMIT 1");
   if (any.empty()) {
     tx.exec_params("INSERT INTO business_days (business_date, status) VALUES ($1::date, 'OPEN')",
-                   DayText(day));
+                   DateParam(day));
     return OpenedDate{day, true};
   }
   pqxx::result open = tx.exec("SELECT business_date FROM business_days WHERE status = 'OPEN'");
   if (open.empty()) return std::nullopt;
-  return OpenedDate{DayFrom(open[0][0]), false};
+  return OpenedDate{DateFromField(open[0][0]), false};
 }
 
 void Audit(pqxx::transaction_base& tx, const std::string& principal_id, const std::string& action,

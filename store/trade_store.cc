@@ -9,6 +9,7 @@
 #include "core/check.h"
 #include "core/identifiers.h"
 #include "store/pg_array.h"
+#include "store/pg_date.h"
 
 namespace tc::store {
 namespace {
@@ -23,12 +24,6 @@ Sha256Digest DigestFromHex(const std::string& hex) {
     digest[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
   }
   return digest;
-}
-
-absl::CivilDay DayFrom(const pqxx::field& field) {
-  absl::StatusOr<absl::CivilDay> day = ParseBusinessDate(field.name(), field.c_str());
-  TC_CHECK(day.ok()) << day.status().message();
-  return *day;
 }
 
 // Timestamps are stored with PostgreSQL's microsecond precision; the payload hash keeps
@@ -193,10 +188,10 @@ clearing::StoredTrades LoadTrades(pqxx::transaction_base& tx,
     t.seller_account_id = r[5].as<std::string>();
     t.buyer_effect = static_cast<clearing::PositionEffect>(r[6].c_str()[0]);
     t.seller_effect = static_cast<clearing::PositionEffect>(r[7].c_str()[0]);
-    t.trade_date = DayFrom(r[8]);
+    t.trade_date = DateFromField(r[8]);
     t.executed_at = absl::FromUnixMicros(r[9].as<int64_t>());
     t.trade_type = static_cast<clearing::TradeType>(r[10].c_str()[0]);
-    s.business_date = DayFrom(r[11]);
+    s.business_date = DateFromField(r[11]);
     s.payload_hash = DigestFromHex(r[12].as<std::string>());
     if (!r[13].is_null()) {
       s.cancellation = clearing::StoredCancellation{r[13].as<std::string>() == "CORRECTION",
