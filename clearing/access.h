@@ -25,7 +25,7 @@
 
 namespace tc::clearing {
 
-enum class Role { kAdmin, kExchange, kMember, kTreasury, kRegulator };
+enum class Role { kAdmin, kExchange, kMember, kTreasury, kRegulator, kIndexProvider };
 
 absl::string_view RoleName(Role role);  // "ADMIN", "EXCHANGE", ...
 std::optional<Role> RoleFromName(absl::string_view name);
@@ -55,12 +55,15 @@ class RoleSet {
 // interest, risk parameter sets, what-if) are readable by every role: the exchange routes
 // trades to accounts and admin maintains them; a member's positions, trades and margins by the member itself,
 // treasury and the regulator, never by admin or the exchange.
-inline constexpr RoleSet kAnyRole = {Role::kAdmin, Role::kExchange, Role::kMember, Role::kTreasury,
-                                     Role::kRegulator};
+inline constexpr RoleSet kAnyRole = {Role::kAdmin,    Role::kExchange,  Role::kMember,
+                                     Role::kTreasury, Role::kRegulator, Role::kIndexProvider};
 inline constexpr RoleSet kAdminOnly = {Role::kAdmin};
 inline constexpr RoleSet kExchangeOnly = {Role::kExchange};
 inline constexpr RoleSet kTreasuryOnly = {Role::kTreasury};
 inline constexpr RoleSet kPositionReaders = {Role::kMember, Role::kTreasury, Role::kRegulator};
+inline constexpr RoleSet kIndexProviderOnly = {Role::kIndexProvider};
+// The ledger, the end-of-day run and index guards: the house's books, not market data.
+inline constexpr RoleSet kSettlementReaders = {Role::kTreasury, Role::kRegulator};
 
 // PERMISSION_DENIED unless the principal holds a role of `roles`.
 absl::Status RequireRole(const Principal& principal, RoleSet roles);

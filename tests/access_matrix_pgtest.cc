@@ -19,7 +19,17 @@
 namespace tc::testing {
 namespace {
 
-enum class Who { kNone, kMalformed, kUnknown, kAdmin, kExchange, kMember, kTreasury, kRegulator };
+enum class Who {
+  kNone,
+  kMalformed,
+  kUnknown,
+  kAdmin,
+  kExchange,
+  kMember,
+  kTreasury,
+  kRegulator,
+  kIndexProvider
+};
 
 const std::map<Who, std::string> kHeaders = {
     {Who::kMalformed, "Basic dXNlcjpwYXNz"},
@@ -29,10 +39,14 @@ const std::map<Who, std::string> kHeaders = {
     {Who::kMember, absl::StrCat("Bearer ", kCm01Token)},
     {Who::kTreasury, absl::StrCat("Bearer ", kTreasuryToken)},
     {Who::kRegulator, absl::StrCat("Bearer ", kRegulatorToken)},
+    {Who::kIndexProvider, absl::StrCat("Bearer ", kIndexProviderToken)},
 };
 
-const std::set<Who> kEveryRole = {Who::kAdmin, Who::kExchange, Who::kMember, Who::kTreasury,
-                                  Who::kRegulator};
+const std::set<Who> kEveryRole = {Who::kAdmin,    Who::kExchange,  Who::kMember,
+                                  Who::kTreasury, Who::kRegulator, Who::kIndexProvider};
+const std::vector<Who> kCallers = {Who::kNone,     Who::kMalformed, Who::kUnknown,
+                                   Who::kAdmin,    Who::kExchange,  Who::kMember,
+                                   Who::kTreasury, Who::kRegulator, Who::kIndexProvider};
 const std::set<Who> kMemberData = {Who::kMember, Who::kTreasury, Who::kRegulator};
 
 // README "Services": who may call what.
@@ -136,8 +150,7 @@ TEST_F(AccessMatrixTest, EveryRpcTimesEveryCaller) {
       const std::string name = absl::StrCat(service_name, "/", method->name());
       auto allowed = kAllowed.find(name);
       ASSERT_NE(allowed, kAllowed.end()) << name << " has no row in the access matrix";
-      for (Who who : {Who::kNone, Who::kMalformed, Who::kUnknown, Who::kAdmin, Who::kExchange,
-                      Who::kMember, Who::kTreasury, Who::kRegulator}) {
+      for (Who who : kCallers) {
         const grpc::Status status =
             method->client_streaming() ? CallStream(who) : CallUnary(name, who);
         const std::string cell = absl::StrCat(name, " as caller #", static_cast<int>(who), ": ",
@@ -155,7 +168,7 @@ TEST_F(AccessMatrixTest, EveryRpcTimesEveryCaller) {
       }
     }
   }
-  EXPECT_EQ(cells, static_cast<int>(kAllowed.size()) * 8);
+  EXPECT_EQ(cells, static_cast<int>(kAllowed.size() * kCallers.size()));
 }
 
 }  // namespace

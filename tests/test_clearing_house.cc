@@ -134,7 +134,9 @@ void TestClearingHouse::Seed() {
         std::tuple{"cm01-ops", pb::ROLE_MEMBER, "CM01", kCm01Token},
         std::tuple{"cm02-ops", pb::ROLE_MEMBER, "CM02", kCm02Token},
         std::tuple{"treasury1", pb::ROLE_TREASURY, "", kTreasuryToken},
-        std::tuple{"regulator1", pb::ROLE_REGULATOR, "", kRegulatorToken}}) {
+        std::tuple{"treasury2", pb::ROLE_TREASURY, "", kTreasury2Token},
+        std::tuple{"regulator1", pb::ROLE_REGULATOR, "", kRegulatorToken},
+        std::tuple{"index1", pb::ROLE_INDEX_PROVIDER, "", kIndexProviderToken}}) {
     pb::UpsertPrincipalRequest request;
     request.mutable_principal()->set_principal_id(id);
     request.mutable_principal()->set_role(role);

@@ -32,7 +32,9 @@ inline constexpr char kOtherExchangeToken[] = "test-exchange-token-02";
 inline constexpr char kCm01Token[] = "test-member-cm01-token";
 inline constexpr char kCm02Token[] = "test-member-cm02-token";
 inline constexpr char kTreasuryToken[] = "test-treasury-token-01";
+inline constexpr char kTreasury2Token[] = "test-treasury-token-02";
 inline constexpr char kRegulatorToken[] = "test-regulator-token-1";
+inline constexpr char kIndexProviderToken[] = "test-index-provider-01";
 inline constexpr char kOpenDate[] = "2026-11-23";
 
 class TestClearingHouse {

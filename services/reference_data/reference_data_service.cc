@@ -33,6 +33,8 @@ absl::StatusOr<Role> RoleFromProto(pb::Role role) {
       return Role::kTreasury;
     case pb::ROLE_REGULATOR:
       return Role::kRegulator;
+    case pb::ROLE_INDEX_PROVIDER:
+      return Role::kIndexProvider;
     default:
       return absl::InvalidArgumentError(absl::StrCat("principal.role ", role, " is not a role"));
   }
