@@ -64,6 +64,8 @@ std::string FormatFixed(int64_t value, int scale_digits);
 
 // Checked multiplication for values derived from input.
 std::optional<int64_t> CheckedMul(int64_t a, int64_t b);
+std::optional<int64_t> CheckedAdd(int64_t a, int64_t b);
+std::optional<int64_t> CheckedSub(int64_t a, int64_t b);
 
 }  // namespace tc
 

@@ -23,5 +23,22 @@ TEST(Sha256Test, BoundaryLengthsDiffer) {
   EXPECT_NE(Sha256Hex(std::string(63, 'x')), Sha256Hex(std::string(64, 'x')));
 }
 
+TEST(RecordDigestTest, IsTheSha256OfLengthPrefixedFields) {
+  // "ab" as a field: its length as 8 big-endian bytes, then the bytes.
+  const std::string framed =
+      std::string("\0\0\0\0\0\0\0\x02ab", 10) + std::string("\0\0\0\0\0\0\x01\x00", 8);
+  RecordDigest digest;
+  digest.Add("ab").Add(int64_t{256});
+  EXPECT_EQ(ToHex(digest.Finish()), Sha256Hex(framed));
+}
+
+TEST(RecordDigestTest, FieldBoundariesMatter) {
+  RecordDigest one;
+  one.Add("ab").Add("c");
+  RecordDigest other;
+  other.Add("a").Add("bc");
+  EXPECT_NE(one.Finish(), other.Finish());
+}
+
 }  // namespace
 }  // namespace tc
