@@ -20,6 +20,7 @@
 #include "margin/files/spn_writer.h"
 #include "margin/margin_calculator.h"
 #include "margin/position.h"
+#include "services/margin/margin_cycle_job.h"
 #include "store/position_store.h"
 
 namespace tc::services {
@@ -42,15 +43,6 @@ absl::StatusOr<absl::CivilDay> OpenDate(const ReferenceState& state) {
     return absl::FailedPreconditionError("no business date is open");
   }
   return *state.snapshot.open_business_date;
-}
-
-absl::StatusOr<store::ParameterSetRow> ApprovedSet(pqxx::work& tx, absl::CivilDay date) {
-  std::optional<store::ParameterSetRow> row = store::FindApprovedParameterSet(tx, date);
-  if (!row) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no approved risk parameter set for business date ", FormatBusinessDate(date)));
-  }
-  return *std::move(row);
 }
 
 // The named set, NotFound when there is none.
@@ -153,46 +145,6 @@ std::vector<margin::CalibrationProduct> CalibrationProducts(const clearing::Refe
     out.push_back(std::move(product));
   }
   return out;
-}
-
-absl::StatusOr<std::string> BreakdownJson(const margin::MarginBreakdown& breakdown) {
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(ToProto(breakdown), &json).ok()) {
-    return absl::InternalError("margin breakdown does not convert to JSON");
-  }
-  return json;
-}
-
-// The positions as the margin domain reads them.
-std::vector<margin::AccountPosition> DomainPositions(const std::vector<store::PositionRow>& rows) {
-  std::vector<margin::AccountPosition> out;
-  out.reserve(rows.size());
-  for (const store::PositionRow& r : rows) {
-    out.push_back({r.account_id, r.instrument_id, r.long_quantity, r.short_quantity});
-  }
-  return out;
-}
-
-// Everything one cycle stores: the domain's result as rows.
-struct CycleRows {
-  std::vector<store::MarginRequirementRow> accounts;
-  std::vector<store::OriginRequirementRow> origins;
-};
-
-absl::StatusOr<CycleRows> ToRows(const margin::CycleResult& result, absl::CivilDay date,
-                                 const std::string& version) {
-  CycleRows rows;
-  for (const margin::AccountRequirement& a : result.accounts) {
-    TC_ASSIGN_OR_RETURN(std::string json, BreakdownJson(a.breakdown));
-    rows.accounts.push_back({date, a.account_id, a.member_id, a.origin,
-                             a.breakdown.totals.maintenance_micros,
-                             a.breakdown.totals.initial_micros, version, std::move(json)});
-  }
-  for (const margin::OriginRequirement& o : result.origins) {
-    rows.origins.push_back({date, o.member_id, o.origin, o.maintenance_micros, o.initial_micros,
-                            version, o.account_count});
-  }
-  return rows;
 }
 
 }  // namespace
@@ -533,21 +485,15 @@ grpc::Status MarginServiceImpl::RunMarginCycle(Context* context,
                 absl::StrCat("business_date ", date, " is not the open business date ",
                              FormatBusinessDate(open), ": the cycle margins current positions"));
           }
-          TC_ASSIGN_OR_RETURN(store::ParameterSetRow set, ApprovedSet(tx, day));
-          TC_ASSIGN_OR_RETURN(auto params, parameters_.Compiled(set));
-          TC_ASSIGN_OR_RETURN(
-              margin::CycleResult result,
-              margin::RunMarginCycle(*params, state->snapshot,
-                                     DomainPositions(store::ListPositions(tx, {}))));
-          TC_ASSIGN_OR_RETURN(CycleRows rows, ToRows(result, day, set.version));
-          const int64_t changed =
-              store::ReplaceMarginRequirements(tx, day, rows.accounts, rows.origins);
-          response->set_parameter_version(set.version);
-          response->set_accounts(static_cast<int64_t>(rows.accounts.size()));
-          response->set_changed(changed);
+          TC_ASSIGN_OR_RETURN(MarginCycleOutcome outcome,
+                              RunAndStoreMarginCycle(tx, *state, parameters_, day));
+          response->set_parameter_version(outcome.parameter_version);
+          response->set_accounts(outcome.accounts);
+          response->set_changed(outcome.changed);
           store::Audit(tx, caller->principal_id, "RunMarginCycle", date,
                        {"parameter_version", "accounts", "changed"},
-                       {set.version, absl::StrCat(rows.accounts.size()), absl::StrCat(changed)});
+                       {outcome.parameter_version, absl::StrCat(outcome.accounts),
+                        absl::StrCat(outcome.changed)});
           return absl::OkStatus();
         });
       });

@@ -10,10 +10,13 @@
 #include "services/common/readiness.h"
 #include "services/common/reference_cache.h"
 #include "services/common/rpc.h"
+#include "services/index/index_service.h"
+#include "services/ledger/ledger_service.h"
 #include "services/margin/margin_service.h"
 #include "services/positions/position_service.h"
 #include "services/reference_data/reference_data_service.h"
 #include "services/trade_capture/trade_capture_service.h"
+#include "services/treasury/treasury_service.h"
 #include "store/migrations.h"
 #include "store/pg_pool.h"
 #include "store/reference_store.h"
@@ -23,7 +26,9 @@ namespace {
 
 constexpr const char* kServiceNames[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
-    "tokenclear.v1.PositionService", "tokenclear.v1.MarginService"};
+    "tokenclear.v1.PositionService", "tokenclear.v1.MarginService",
+    "tokenclear.v1.IndexService", "tokenclear.v1.LedgerService",
+    "tokenclear.v1.TreasuryService"};
 
 absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const Clock& clock,
                                   const std::string& token) {
@@ -46,6 +51,9 @@ struct ClearingServer::Parts {
   std::unique_ptr<ReferenceDataServiceImpl> reference_data;
   std::unique_ptr<PositionServiceImpl> positions;
   std::unique_ptr<MarginServiceImpl> margin;
+  std::unique_ptr<LedgerServiceImpl> ledger;
+  std::unique_ptr<IndexServiceImpl> index;
+  std::unique_ptr<TreasuryServiceImpl> treasury;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<Readiness> readiness;
 };
@@ -83,6 +91,11 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
       std::make_unique<PositionServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
   parts->margin =
       std::make_unique<MarginServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
+  parts->ledger = std::make_unique<LedgerServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
+  parts->index =
+      std::make_unique<IndexServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
+  parts->treasury =
+      std::make_unique<TreasuryServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -101,6 +114,9 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   builder.RegisterService(parts->reference_data.get());
   builder.RegisterService(parts->positions.get());
   builder.RegisterService(parts->margin.get());
+  builder.RegisterService(parts->ledger.get());
+  builder.RegisterService(parts->index.get());
+  builder.RegisterService(parts->treasury.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

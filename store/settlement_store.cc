@@ -1,0 +1,541 @@
+#include "store/settlement_store.h"
+
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "core/business_date.h"
+#include "core/check.h"
+#include "store/pg_array.h"
+#include "store/pg_date.h"
+
+namespace tc::store {
+namespace {
+
+// Timestamps go in as UTC text with PostgreSQL's microsecond precision and come back as
+// microseconds since the epoch, so no time zone setting of the session matters.
+std::string TimeParam(absl::Time at) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", at, absl::UTCTimeZone());
+}
+std::string MicrosOf(absl::string_view column) {
+  return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::bigint");
+}
+absl::Time TimeFromMicros(const pqxx::field& field) {
+  return absl::FromUnixMicros(field.as<int64_t>());
+}
+
+constexpr std::pair<PriceSetStatus, const char*> kSetStatuses[] = {
+    {PriceSetStatus::kProposed, "PROPOSED"},
+    {PriceSetStatus::kApproved, "APPROVED"},
+    {PriceSetStatus::kLocked, "LOCKED"},
+    {PriceSetStatus::kSuperseded, "SUPERSEDED"}};
+constexpr std::pair<EodRunStatus, const char*> kRunStatuses[] = {
+    {EodRunStatus::kRunning, "RUNNING"},
+    {EodRunStatus::kStopped, "STOPPED"},
+    {EodRunStatus::kFailed, "FAILED"},
+    {EodRunStatus::kComplete, "COMPLETE"}};
+constexpr settlement::PriceTier kTiers[] = {
+    settlement::PriceTier::kExchange, settlement::PriceTier::kVwap,
+    settlement::PriceTier::kIndexAdjusted, settlement::PriceTier::kCarried,
+    settlement::PriceTier::kFinal};
+
+template <typename Enum, size_t N>
+const char* NameOf(const std::pair<Enum, const char*> (&names)[N], Enum value) {
+  for (const auto& [v, name] : names) {
+    if (v == value) return name;
+  }
+  TC_CHECK(false) << "unnamed enum value";
+  return "";
+}
+
+// Stored text is constrained by the schema's CHECKs; anything else is not our row.
+template <typename Enum, size_t N>
+Enum ValueOf(const std::pair<Enum, const char*> (&names)[N], const pqxx::field& field) {
+  for (const auto& [v, name] : names) {
+    if (field.c_str() == std::string_view(name)) return v;
+  }
+  TC_CHECK(false) << field.name() << " '" << field.c_str() << "' is constrained by the schema";
+  return names[0].first;
+}
+
+settlement::PriceTier TierOf(const pqxx::field& field) {
+  for (settlement::PriceTier tier : kTiers) {
+    if (settlement::PriceTierName(tier) == field.c_str()) return tier;
+  }
+  TC_CHECK(false) << "tier '" << field.c_str() << "' is constrained by the schema";
+  return settlement::PriceTier::kCarried;
+}
+
+std::string HexParam(const Sha256Digest& digest) { return ToHex(digest); }
+
+Sha256Digest DigestFromField(const pqxx::field& field) {
+  // encode(..., 'hex') of a 32-byte column (CHECKed): 64 hex digits.
+  const std::string hex = field.as<std::string>();
+  TC_CHECK(hex.size() == 64) << field.name();
+  Sha256Digest digest{};
+  for (size_t i = 0; i < digest.size(); ++i) {
+    digest[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  }
+  return digest;
+}
+
+std::vector<StoredPrice> LoadPrices(pqxx::transaction_base& tx, absl::CivilDay day, int version) {
+  std::vector<StoredPrice> prices;
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT instrument_id, price_micros, tier, previous_settlement_micros"
+                      " FROM settlement_prices WHERE business_date = $1::date AND version = $2"
+                      " ORDER BY instrument_id COLLATE \"C\"",
+                      DateParam(day), version)) {
+    StoredPrice p{r[0].as<std::string>(), r[1].as<int64_t>(), TierOf(r[2]), std::nullopt};
+    if (!r[3].is_null()) p.previous_settlement_micros = r[3].as<int64_t>();
+    prices.push_back(std::move(p));
+  }
+  return prices;
+}
+
+constexpr char kSetColumns[] =
+    "SELECT business_date, version, status, proposed_by, coalesce(approved_by, '')"
+    " FROM settlement_price_sets ";
+
+std::vector<PriceSetRow> SetsOf(pqxx::transaction_base& tx, const pqxx::result& result) {
+  std::vector<PriceSetRow> sets;
+  for (const pqxx::row& r : result) {
+    PriceSetRow set{DateFromField(r[0]),    r[1].as<int>(),         ValueOf(kSetStatuses, r[2]),
+                    r[3].as<std::string>(), r[4].as<std::string>(), {}};
+    set.prices = LoadPrices(tx, set.business_date, set.version);
+    sets.push_back(std::move(set));
+  }
+  return sets;
+}
+
+std::optional<PriceSetRow> FirstOf(std::vector<PriceSetRow> sets) {
+  if (sets.empty()) return std::nullopt;
+  return std::move(sets.front());
+}
+
+settlement::StartOfDayPosition HoldingOf(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>(), r[3].as<int64_t>()};
+}
+
+clearing::Trade TradeOf(const pqxx::row& r, bool reversed) {
+  clearing::Trade t;
+  t.trade_id = r[0].as<std::string>();
+  t.instrument_id = r[1].as<std::string>();
+  t.price_micros = r[2].as<int64_t>();
+  t.quantity = r[3].as<int64_t>();
+  t.buyer_account_id = r[reversed ? 5 : 4].as<std::string>();
+  t.seller_account_id = r[reversed ? 4 : 5].as<std::string>();
+  t.trade_date = DateFromField(r[6]);
+  t.executed_at = TimeFromMicros(r[7]);
+  return t;
+}
+
+}  // namespace
+
+SubmitOutcome InsertExchangePrice(pqxx::transaction_base& tx, absl::CivilDay day,
+                                  const std::string& instrument_id, int64_t price_micros,
+                                  const std::string& submitted_by, absl::Time at,
+                                  int64_t* stored_micros) {
+  pqxx::result inserted = tx.exec_params(
+      "INSERT INTO exchange_settlement_prices VALUES ($1::date, $2, $3, $4, $5::timestamptz)"
+      " ON CONFLICT DO NOTHING RETURNING 1",
+      DateParam(day), instrument_id, price_micros, submitted_by, TimeParam(at));
+  if (!inserted.empty()) return SubmitOutcome::kInserted;
+  *stored_micros = tx.exec_params1(
+                         "SELECT price_micros FROM exchange_settlement_prices"
+                         " WHERE business_date = $1::date AND instrument_id = $2",
+                         DateParam(day), instrument_id)[0]
+                       .as<int64_t>();
+  return *stored_micros == price_micros ? SubmitOutcome::kSame : SubmitOutcome::kDifferent;
+}
+
+absl::flat_hash_map<std::string, int64_t> LoadExchangePrices(pqxx::transaction_base& tx,
+                                                             absl::CivilDay day) {
+  absl::flat_hash_map<std::string, int64_t> prices;
+  for (const pqxx::row& r : tx.exec_params("SELECT instrument_id, price_micros"
+                                           " FROM exchange_settlement_prices"
+                                           " WHERE business_date = $1::date",
+                                           DateParam(day))) {
+    prices[r[0].as<std::string>()] = r[1].as<int64_t>();
+  }
+  return prices;
+}
+
+std::vector<PriceSetRow> ListPriceSets(pqxx::transaction_base& tx, absl::CivilDay day,
+                                       int version) {
+  return SetsOf(tx, tx.exec_params(absl::StrCat(kSetColumns,
+                                                "WHERE business_date = $1::date"
+                                                " AND ($2 = 0 OR version = $2) ORDER BY version"),
+                                   DateParam(day), version));
+}
+
+std::optional<PriceSetRow> LoadPriceSetInForce(pqxx::transaction_base& tx, absl::CivilDay day,
+                                               bool for_update) {
+  return FirstOf(SetsOf(tx, tx.exec_params(absl::StrCat(kSetColumns,
+                                                        "WHERE business_date = $1::date"
+                                                        " AND status IN ('APPROVED', 'LOCKED')",
+                                                        for_update ? " FOR UPDATE" : ""),
+                                           DateParam(day))));
+}
+
+std::optional<PriceSetRow> LoadPendingPriceSet(pqxx::transaction_base& tx, absl::CivilDay day) {
+  return FirstOf(SetsOf(
+      tx, tx.exec_params(
+              absl::StrCat(kSetColumns, "WHERE business_date = $1::date AND status = 'PROPOSED'"),
+              DateParam(day))));
+}
+
+int NextPriceSetVersion(pqxx::transaction_base& tx, absl::CivilDay day) {
+  return tx
+      .exec_params1(
+          "SELECT coalesce(max(version), 0) + 1 FROM settlement_price_sets"
+          " WHERE business_date = $1::date",
+          DateParam(day))[0]
+      .as<int>();
+}
+
+void InsertPriceSet(pqxx::transaction_base& tx, const PriceSetRow& set,
+                    const Sha256Digest& inputs_sha256, absl::Time at) {
+  tx.exec_params(
+      "INSERT INTO settlement_price_sets (business_date, version, status, proposed_by,"
+      " proposed_at, inputs_sha256) VALUES ($1::date, $2, $3, $4, $5::timestamptz,"
+      " decode($6, 'hex'))",
+      DateParam(set.business_date), set.version, NameOf(kSetStatuses, set.status), set.proposed_by,
+      TimeParam(at), HexParam(inputs_sha256));
+  for (const StoredPrice& p : set.prices) {
+    tx.exec_params("INSERT INTO settlement_prices VALUES ($1::date, $2, $3, $4, $5, $6)",
+                   DateParam(set.business_date), set.version, p.instrument_id, p.price_micros,
+                   std::string(settlement::PriceTierName(p.tier)), p.previous_settlement_micros);
+  }
+}
+
+void SetPriceSetStatus(pqxx::transaction_base& tx, absl::CivilDay day, int version,
+                       PriceSetStatus status) {
+  tx.exec_params(
+      "UPDATE settlement_price_sets SET status = $3"
+      " WHERE business_date = $1::date AND version = $2",
+      DateParam(day), version, NameOf(kSetStatuses, status));
+}
+
+void ApprovePriceSet(pqxx::transaction_base& tx, absl::CivilDay day, int version,
+                     const std::string& approver, absl::Time at) {
+  tx.exec_params(
+      "UPDATE settlement_price_sets SET status = 'APPROVED', approved_by = $3,"
+      " approved_at = $4::timestamptz WHERE business_date = $1::date AND version = $2",
+      DateParam(day), version, approver, TimeParam(at));
+}
+
+std::optional<PriorSettlement> LoadPriorSettlement(pqxx::transaction_base& tx, absl::CivilDay day) {
+  pqxx::result last = tx.exec_params(
+      "SELECT business_date, version FROM settlement_price_sets"
+      " WHERE business_date < $1::date AND status = 'LOCKED'"
+      " ORDER BY business_date DESC LIMIT 1",
+      DateParam(day));
+  if (last.empty()) return std::nullopt;
+  PriorSettlement prior{DateFromField(last[0][0]), {}};
+  for (const StoredPrice& p : LoadPrices(tx, prior.business_date, last[0][1].as<int>())) {
+    prior.price_micros[p.instrument_id] = p.price_micros;
+  }
+  return prior;
+}
+
+std::optional<EodRunRow> LoadEodRun(pqxx::transaction_base& tx, absl::CivilDay day,
+                                    bool for_update) {
+  pqxx::result r =
+      tx.exec_params(absl::StrCat("SELECT business_date, status, steps_done, started_by, ",
+                                  MicrosOf("started_at"), ", ", MicrosOf("updated_at"),
+                                  ", message, price_version, next_business_date FROM eod_runs"
+                                  " WHERE business_date = $1::date",
+                                  for_update ? " FOR UPDATE" : ""),
+                     DateParam(day));
+  if (r.empty()) return std::nullopt;
+  const pqxx::row& row = r[0];
+  EodRunRow run{DateFromField(row[0]),
+                ValueOf(kRunStatuses, row[1]),
+                row[2].as<int>(),
+                row[3].as<std::string>(),
+                TimeFromMicros(row[4]),
+                TimeFromMicros(row[5]),
+                row[6].as<std::string>(),
+                std::nullopt,
+                std::nullopt};
+  if (!row[7].is_null()) run.price_version = row[7].as<int>();
+  if (!row[8].is_null()) run.next_business_date = DateFromField(row[8]);
+  return run;
+}
+
+void InsertEodRun(pqxx::transaction_base& tx, const EodRunRow& run) {
+  tx.exec_params(
+      "INSERT INTO eod_runs (business_date, status, steps_done, started_by, started_at,"
+      " updated_at, message) VALUES ($1::date, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7)",
+      DateParam(run.business_date), NameOf(kRunStatuses, run.status), run.steps_done,
+      run.started_by, TimeParam(run.started_at), TimeParam(run.updated_at), run.message);
+}
+
+void UpdateEodRun(pqxx::transaction_base& tx, const EodRunRow& run) {
+  std::optional<std::string> next;
+  if (run.next_business_date) next = DateParam(*run.next_business_date);
+  tx.exec_params(
+      "UPDATE eod_runs SET status = $2, steps_done = $3, updated_at = $4::timestamptz,"
+      " message = $5, price_version = $6, next_business_date = $7::date"
+      " WHERE business_date = $1::date",
+      DateParam(run.business_date), NameOf(kRunStatuses, run.status), run.steps_done,
+      TimeParam(run.updated_at), run.message, run.price_version, next);
+}
+
+std::vector<EodStepRow> LoadEodSteps(pqxx::transaction_base& tx, absl::CivilDay day) {
+  std::vector<EodStepRow> steps;
+  for (const pqxx::row& r : tx.exec_params(
+           absl::StrCat("SELECT step_no, step, encode(inputs_sha256, 'hex'),"
+                        " encode(outputs_sha256, 'hex'), rows_written, run_by, ",
+                        MicrosOf("started_at"), ", ", MicrosOf("finished_at"),
+                        " FROM eod_steps WHERE business_date = $1::date ORDER BY step_no"),
+           DateParam(day))) {
+    steps.push_back({day, r[0].as<int>(), r[1].as<std::string>(), DigestFromField(r[2]),
+                     DigestFromField(r[3]), r[4].as<int64_t>(), r[5].as<std::string>(),
+                     TimeFromMicros(r[6]), TimeFromMicros(r[7])});
+  }
+  return steps;
+}
+
+void InsertEodStep(pqxx::transaction_base& tx, const EodStepRow& step) {
+  tx.exec_params(
+      "INSERT INTO eod_steps VALUES ($1::date, $2, $3, decode($4, 'hex'), decode($5, 'hex'),"
+      " $6, $7, $8::timestamptz, $9::timestamptz)",
+      DateParam(step.business_date), step.step_no, step.step, HexParam(step.inputs_sha256),
+      HexParam(step.outputs_sha256), step.rows_written, step.run_by, TimeParam(step.started_at),
+      TimeParam(step.finished_at));
+}
+
+std::optional<absl::CivilDay> LoadPreviousSettledDate(pqxx::transaction_base& tx,
+                                                      absl::CivilDay day) {
+  pqxx::result r = tx.exec_params(
+      "SELECT max(business_date) FROM eod_runs WHERE business_date < $1::date"
+      " AND status = 'COMPLETE'",
+      DateParam(day));
+  if (r[0][0].is_null()) return std::nullopt;
+  return DateFromField(r[0][0]);
+}
+
+bool CloseBusinessDay(pqxx::transaction_base& tx, absl::CivilDay day, absl::Time at) {
+  return !tx.exec_params(
+                "UPDATE business_days SET status = 'CLOSED', closed_at = $2::timestamptz"
+                " WHERE business_date = $1::date AND status = 'OPEN' RETURNING 1",
+                DateParam(day), TimeParam(at))
+              .empty();
+}
+
+std::optional<std::string> BusinessDayStatus(pqxx::transaction_base& tx, absl::CivilDay day) {
+  pqxx::result r = tx.exec_params("SELECT status FROM business_days WHERE business_date = $1::date",
+                                  DateParam(day));
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+bool OpenBusinessDay(pqxx::transaction_base& tx, absl::CivilDay day, absl::Time at) {
+  tx.exec_params(
+      "INSERT INTO business_days (business_date, status, opened_at)"
+      " VALUES ($1::date, 'OPEN', $2::timestamptz) ON CONFLICT DO NOTHING",
+      DateParam(day), TimeParam(at));
+  return BusinessDayStatus(tx, day) == "OPEN";
+}
+
+bool LockOpenBusinessDay(pqxx::transaction_base& tx, absl::CivilDay day) {
+  return !tx.exec_params(
+                "SELECT 1 FROM business_days WHERE business_date = $1::date"
+                " AND status = 'OPEN' FOR SHARE",
+                DateParam(day))
+              .empty();
+}
+
+std::vector<settlement::StartOfDayPosition> LoadLivePositions(pqxx::transaction_base& tx) {
+  std::vector<settlement::StartOfDayPosition> rows;
+  for (const pqxx::row& r :
+       tx.exec("SELECT account_id, instrument_id, long_quantity, short_quantity FROM positions"
+               " WHERE long_quantity <> 0 OR short_quantity <> 0"
+               " ORDER BY account_id COLLATE \"C\", instrument_id COLLATE \"C\"")) {
+    rows.push_back(HoldingOf(r));
+  }
+  return rows;
+}
+
+std::vector<settlement::StartOfDayPosition> LoadStartOfDay(pqxx::transaction_base& tx,
+                                                           absl::CivilDay previous) {
+  std::vector<settlement::StartOfDayPosition> rows;
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT p.account_id, p.instrument_id, p.eod_long, p.eod_short FROM eod_positions p"
+           " JOIN instruments i USING (instrument_id)"
+           " WHERE p.business_date = $1::date AND i.final_settlement_date > $1::date"
+           " AND (p.eod_long <> 0 OR p.eod_short <> 0)"
+           " ORDER BY p.account_id COLLATE \"C\", p.instrument_id COLLATE \"C\"",
+           DateParam(previous))) {
+    rows.push_back(HoldingOf(r));
+  }
+  return rows;
+}
+
+std::vector<clearing::Trade> LoadDayTrades(pqxx::transaction_base& tx, absl::CivilDay day) {
+  // A trade of the day stands unless cancelled by the day's close; a cancellation on a
+  // later day belongs to that day (it reverses there), so a replay sees the same set.
+  std::vector<clearing::Trade> trades;
+  const std::string columns = absl::StrCat(
+      "SELECT t.trade_id, t.instrument_id, t.price_micros, t.quantity, t.buyer_account_id,"
+      " t.seller_account_id, t.trade_date, ",
+      MicrosOf("t.executed_at"), " FROM trades t LEFT JOIN trade_cancellations c USING (trade_id)");
+  for (const pqxx::row& r :
+       tx.exec_params(columns + " WHERE t.business_date = $1::date AND (c.trade_id IS NULL OR"
+                                " c.business_date > $1::date) ORDER BY t.trade_id COLLATE \"C\"",
+                      DateParam(day))) {
+    trades.push_back(TradeOf(r, false));
+  }
+  for (const pqxx::row& r :
+       tx.exec_params(columns + " WHERE t.business_date < $1::date AND c.business_date = $1::date"
+                                " ORDER BY t.trade_id COLLATE \"C\"",
+                      DateParam(day))) {
+    trades.push_back(TradeOf(r, true));
+  }
+  return trades;
+}
+
+void CopyFrozenPositions(pqxx::transaction_base& tx, absl::CivilDay day,
+                         const std::vector<settlement::FrozenPosition>& rows) {
+  if (rows.empty()) return;
+  const std::string date = DateParam(day);
+  pqxx::stream_to copy(
+      tx, "eod_positions",
+      std::vector<std::string>{"business_date", "account_id", "instrument_id", "sod_long",
+                               "sod_short", "bought", "sold", "eod_long", "eod_short"});
+  for (const settlement::FrozenPosition& p : rows) {
+    copy << std::make_tuple(date, p.account_id, p.instrument_id, p.sod_long, p.sod_short, p.bought,
+                            p.sold, p.eod_long, p.eod_short);
+  }
+  copy.complete();
+}
+
+std::vector<settlement::FrozenPosition> LoadFrozenPositions(pqxx::transaction_base& tx,
+                                                            absl::CivilDay day) {
+  std::vector<settlement::FrozenPosition> rows;
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT account_id, instrument_id, sod_long, sod_short, bought, sold, eod_long,"
+           " eod_short FROM eod_positions WHERE business_date = $1::date"
+           " ORDER BY account_id COLLATE \"C\", instrument_id COLLATE \"C\"",
+           DateParam(day))) {
+    rows.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>(),
+                    r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>(), r[6].as<int64_t>(),
+                    r[7].as<int64_t>()});
+  }
+  return rows;
+}
+
+void CopyVariationMargin(pqxx::transaction_base& tx, absl::CivilDay day,
+                         const VariationRows& rows) {
+  const std::string date = DateParam(day);
+  if (!rows.margin->positions.empty()) {
+    pqxx::stream_to copy(
+        tx, "vm_position_marks",
+        std::vector<std::string>{"business_date", "account_id", "instrument_id", "kind",
+                                 "long_quantity", "short_quantity", "previous_settlement_micros",
+                                 "settlement_micros", "amount_micros"});
+    for (const settlement::PositionMark& m : rows.margin->positions) {
+      copy << std::make_tuple(date, m.account_id, m.instrument_id, rows.kind, m.long_quantity,
+                              m.short_quantity, m.previous_settlement_micros, m.settlement_micros,
+                              m.amount_micros);
+    }
+    copy.complete();
+  }
+  if (!rows.margin->trades.empty()) {
+    pqxx::stream_to copy(
+        tx, "vm_trade_marks",
+        std::vector<std::string>{"business_date", "trade_id", "side", "account_id", "instrument_id",
+                                 "kind", "signed_quantity", "price_micros", "settlement_micros",
+                                 "amount_micros"});
+    for (const settlement::TradeMark& m : rows.margin->trades) {
+      copy << std::make_tuple(date, m.trade_id, std::string(m.signed_quantity > 0 ? "B" : "S"),
+                              m.account_id, m.instrument_id, rows.kind, m.signed_quantity,
+                              m.price_micros, m.settlement_micros, m.amount_micros);
+    }
+    copy.complete();
+  }
+  for (const settlement::CashCall& c : rows.cash->calls) {
+    tx.exec_params("INSERT INTO vm_origin_totals VALUES ($1::date, $2, $3, $4, $5, $6, $7)", date,
+                   rows.kind, c.member_id,
+                   c.origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER", c.currency,
+                   c.amount_micros, c.amount_cents);
+  }
+  for (const settlement::CashResidual& r : rows.cash->residuals) {
+    tx.exec_params("INSERT INTO vm_rounding VALUES ($1::date, $2, $3, $4)", date, rows.kind,
+                   r.currency, r.ccp_rounding_cents);
+  }
+}
+
+std::vector<OriginTotalRow> LoadOriginTotals(pqxx::transaction_base& tx, absl::CivilDay day,
+                                             const std::string& member_id) {
+  std::vector<OriginTotalRow> rows;
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT kind, member_id, origin, currency, amount_micros, amount_cents"
+           " FROM vm_origin_totals WHERE business_date = $1::date AND ($2 = '' OR member_id = $2)"
+           " ORDER BY kind COLLATE \"C\", member_id COLLATE \"C\", origin DESC,"
+           " currency COLLATE \"C\"",
+           DateParam(day), member_id)) {
+    rows.push_back(
+        {r[0].as<std::string>(), r[1].as<std::string>(),
+         r[2].as<std::string>() == "HOUSE" ? clearing::Origin::kHouse : clearing::Origin::kCustomer,
+         r[3].as<std::string>(), r[4].as<int64_t>(), r[5].as<int64_t>()});
+  }
+  return rows;
+}
+
+std::vector<RoundingRow> LoadRounding(pqxx::transaction_base& tx, absl::CivilDay day) {
+  std::vector<RoundingRow> rows;
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT kind, currency, ccp_rounding_cents FROM vm_rounding"
+                      " WHERE business_date = $1::date ORDER BY kind COLLATE \"C\","
+                      " currency COLLATE \"C\"",
+                      DateParam(day))) {
+    rows.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>()});
+  }
+  return rows;
+}
+
+absl::flat_hash_map<std::string, int64_t> SumStoredMarks(pqxx::transaction_base& tx,
+                                                         absl::CivilDay day) {
+  absl::flat_hash_map<std::string, int64_t> sums;
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT p.currency, sum(m.amount)::bigint FROM ("
+           " SELECT instrument_id, amount_micros AS amount FROM vm_position_marks"
+           "  WHERE business_date = $1::date"
+           " UNION ALL SELECT instrument_id, amount_micros FROM vm_trade_marks"
+           "  WHERE business_date = $1::date) m"
+           " JOIN instruments i USING (instrument_id) JOIN products p USING (product_code)"
+           " GROUP BY p.currency",
+           DateParam(day))) {
+    sums[r[0].as<std::string>()] = r[1].as<int64_t>();
+  }
+  return sums;
+}
+
+std::vector<std::string> LoadExpiringInstruments(pqxx::transaction_base& tx, absl::CivilDay day) {
+  std::vector<std::string> ids;
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT instrument_id FROM instruments WHERE final_settlement_date = $1::date"
+                      " ORDER BY instrument_id COLLATE \"C\"",
+                      DateParam(day))) {
+    ids.push_back(r[0].as<std::string>());
+  }
+  return ids;
+}
+
+int64_t ExpireInstruments(pqxx::transaction_base& tx, const std::vector<std::string>& instruments) {
+  if (instruments.empty()) return 0;
+  const std::string ids = TextArray(instruments);
+  const pqxx::result closed = tx.exec_params(
+      "UPDATE positions SET long_quantity = 0, short_quantity = 0"
+      " WHERE instrument_id = ANY($1::text[]) AND (long_quantity <> 0 OR short_quantity <> 0)",
+      ids);
+  tx.exec_params(
+      "UPDATE instruments SET status = 'EXPIRED' WHERE instrument_id = ANY($1::text[])"
+      " AND status <> 'EXPIRED'",
+      ids);
+  return closed.affected_rows();
+}
+
+}  // namespace tc::store
