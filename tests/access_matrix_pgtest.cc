@@ -81,11 +81,22 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.MarginService/IncrementalMargin", kMemberData},
     {"tokenclear.v1.MarginService/RunMarginCycle", {Who::kTreasury}},
     {"tokenclear.v1.MarginService/ListMarginRequirements", kMemberData},
+    {"tokenclear.v1.IndexService/SubmitIndexObservations", {Who::kIndexProvider}},
+    {"tokenclear.v1.IndexService/ComputeFixing", {Who::kTreasury}},
+    {"tokenclear.v1.IndexService/GetFixing", kEveryRole},
+    {"tokenclear.v1.IndexService/ListFixings", kEveryRole},
+    {"tokenclear.v1.IndexService/ListIndexFlags", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.IndexService/ApproveIndexFlag", {Who::kTreasury}},
+    {"tokenclear.v1.IndexService/FreezeIndex", {Who::kTreasury}},
+    {"tokenclear.v1.IndexService/UnfreezeIndex", {Who::kTreasury}},
+    {"tokenclear.v1.IndexService/SetIndexSettings", {Who::kTreasury}},
+    {"tokenclear.v1.IndexService/GetIndexSettings", kEveryRole},
 };
 
 constexpr const char* kServices[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
-    "tokenclear.v1.PositionService", "tokenclear.v1.MarginService"};
+    "tokenclear.v1.PositionService", "tokenclear.v1.MarginService",
+    "tokenclear.v1.IndexService"};
 
 class AccessMatrixTest : public ::testing::Test {
  protected:
