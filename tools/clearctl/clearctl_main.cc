@@ -52,6 +52,15 @@ ABSL_FLAG(std::string, parameter_version, "",
           "what-if: the parameter set (default: the approved set of the open business date)");
 ABSL_FLAG(std::string, side, "", "incremental: buy or sell");
 ABSL_FLAG(int64_t, quantity, 0, "incremental: contracts, > 0");
+ABSL_FLAG(std::string, index, "",
+          "index fix, freeze, unfreeze, set-settings: the index code; index fixings, flags, "
+          "settings: only this index");
+ABSL_FLAG(std::string, reason, "", "index approve-flag, freeze, unfreeze: why (required)");
+ABSL_FLAG(std::string, provider, "clearctl", "index observe: the provider of the observations");
+ABSL_FLAG(std::string, from, "",
+          "ledger journal, index fixings: from this business date (YYYY-MM-DD)");
+ABSL_FLAG(std::string, to, "",
+          "ledger journal, index fixings: up to this business date (YYYY-MM-DD)");
 
 namespace tc::clearctl {
 namespace {
@@ -61,6 +70,7 @@ constexpr absl::Span<const Command> (*kNouns[])() = {
     ReferenceCommands,
     TradeCommands,
     MarginCommands,
+    IndexCommands,
 };
 
 std::string Usage() {
@@ -88,8 +98,16 @@ const Command* FindCommand(absl::string_view name) {
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(Usage());
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  const Command* command = positional.size() < 2 ? nullptr : FindCommand(positional[1]);
-  const Args args(positional.begin() + std::min<size_t>(positional.size(), 2), positional.end());
+  // A noun's command is one word ("positions") or two ("index fix").
+  size_t words = 1;
+  const Command* command = nullptr;
+  if (positional.size() >= 3) {
+    command = FindCommand(absl::StrCat(positional[1], " ", positional[2]));
+    if (command != nullptr) words = 2;
+  }
+  if (command == nullptr && positional.size() >= 2) command = FindCommand(positional[1]);
+  const Args args(positional.begin() + std::min<size_t>(positional.size(), 1 + words),
+                  positional.end());
   if (command == nullptr || args.size() != command->positional_args) {
     return tools::ReportUsage(Usage());
   }

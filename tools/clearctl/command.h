@@ -76,6 +76,7 @@ struct Command {
 absl::Span<const Command> ReferenceCommands();  // reference.cc
 absl::Span<const Command> TradeCommands();      // trades.cc
 absl::Span<const Command> MarginCommands();     // margin.cc
+absl::Span<const Command> IndexCommands();      // index.cc
 
 // With --json the response as the API's JSON (proto field names, indented), else the
 // rendered table.

@@ -25,5 +25,10 @@ ABSL_DECLARE_FLAG(std::string, account_class);
 ABSL_DECLARE_FLAG(std::string, parameter_version);
 ABSL_DECLARE_FLAG(std::string, side);
 ABSL_DECLARE_FLAG(int64_t, quantity);
+ABSL_DECLARE_FLAG(std::string, index);
+ABSL_DECLARE_FLAG(std::string, reason);
+ABSL_DECLARE_FLAG(std::string, provider);
+ABSL_DECLARE_FLAG(std::string, from);
+ABSL_DECLARE_FLAG(std::string, to);
 
 #endif  // TOKENCLEAR_TOOLS_CLEARCTL_FLAGS_H_
