@@ -81,6 +81,9 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.MarginService/IncrementalMargin", kMemberData},
     {"tokenclear.v1.MarginService/RunMarginCycle", {Who::kTreasury}},
     {"tokenclear.v1.MarginService/ListMarginRequirements", kMemberData},
+    {"tokenclear.v1.LedgerService/ListLedgerBalances", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.LedgerService/ListJournalEntries", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.LedgerService/CheckLedger", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.IndexService/SubmitIndexObservations", {Who::kIndexProvider}},
     {"tokenclear.v1.IndexService/ComputeFixing", {Who::kTreasury}},
     {"tokenclear.v1.IndexService/GetFixing", kEveryRole},
@@ -96,7 +99,7 @@ const std::map<std::string, std::set<Who>> kAllowed = {
 constexpr const char* kServices[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
     "tokenclear.v1.PositionService", "tokenclear.v1.MarginService",
-    "tokenclear.v1.IndexService"};
+    "tokenclear.v1.IndexService", "tokenclear.v1.LedgerService"};
 
 class AccessMatrixTest : public ::testing::Test {
  protected:
