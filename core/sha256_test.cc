@@ -25,8 +25,11 @@ TEST(Sha256Test, BoundaryLengthsDiffer) {
 
 TEST(RecordDigestTest, IsTheSha256OfLengthPrefixedFields) {
   // "ab" as a field: its length as 8 big-endian bytes, then the bytes.
-  const std::string framed =
-      std::string("\0\0\0\0\0\0\0\x02ab", 10) + std::string("\0\0\0\0\0\0\x01\x00", 8);
+  const std::string framed = std::string(
+                                 "\0\0\0\0\0\0\0\x02"
+                                 "ab",
+                                 10) +
+                             std::string("\0\0\0\0\0\0\x01\x00", 8);
   RecordDigest digest;
   digest.Add("ab").Add(int64_t{256});
   EXPECT_EQ(ToHex(digest.Finish()), Sha256Hex(framed));

@@ -1,29 +1,39 @@
 #!/usr/bin/env bash
 # The one command to see tokenclear work: builds it, starts PostgreSQL (embedded, unless
-# TOKENCLEAR_PG_URL names one) and the clearing server, loads the sample reference data,
-# simulates a day of exchange trading, prints positions and open interest, runs the margin
-# day (index history, calibration, four-eyes approval, margin cycle, requirements) and
-# shows a member replicating its margin offline from the exported .spn file with
-# margincalc, then keeps the server running until Ctrl-C or SIGTERM (forwarded to the
-# server, which drains). A second run changes nothing: the date's approved parameter set
-# is kept (calibrate and approve are skipped) and the margin cycle stores the same rows.
+# TOKENCLEAR_PG_URL names one) and the clearing server, loads the sample reference data and
+# the index history, then settles several business days end to end (from 2026-12-28, so
+# that the December months expire on 2026-12-31): each day simulated exchange trading,
+# index observations and the day's fixings, the exchange's settlement price for one month,
+# treasury's proposal by tier and a second treasurer's approval, the day's risk parameters
+# (calibrated, four eyes), and the end-of-day run (close, lock prices, freeze positions,
+# mark-to-market, ledger postings, expiry and final settlement, initial margin, next day
+# open). It prints per day the settlement prices, variation margin per member and origin,
+# the margin requirements, the ledger check and the next business date; on the first day
+# it runs, a member replicates its margin offline from the exported .spn file with
+# margincalc. Then it keeps the server running until Ctrl-C or SIGTERM (forwarded to the
+# server, which drains). A second run changes nothing: settled days are reported, not
+# redone, and an interrupted day resumes where it stopped.
 #
 #   deploy/run.sh
 #   TOKENCLEAR_RUN_ONCE=1 TOKENCLEAR_PG_URL=postgresql://... deploy/run.sh   # CI: stop after
 # Environment: TOKENCLEAR_LISTEN (127.0.0.1:50051), TOKENCLEAR_ADMIN_TOKEN
-# (dev-admin-token-0001), TOKENCLEAR_SIM_EVENTS (20000), TOKENCLEAR_BUILD_DIR (build/).
+# (dev-admin-token-0001), TOKENCLEAR_SIM_EVENTS (per day, 5000), TOKENCLEAR_DAYS (4),
+# TOKENCLEAR_FIRST_DAY (2026-12-28), TOKENCLEAR_BUILD_DIR (build/).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${TOKENCLEAR_BUILD_DIR:-$repo/build}
 listen=${TOKENCLEAR_LISTEN:-127.0.0.1:50051}
 admin_token=${TOKENCLEAR_ADMIN_TOKEN:-dev-admin-token-0001}
-sim_events=${TOKENCLEAR_SIM_EVENTS:-20000}
+sim_events=${TOKENCLEAR_SIM_EVENTS:-5000}
+days=${TOKENCLEAR_DAYS:-4}
+first_day=${TOKENCLEAR_FIRST_DAY:-2026-12-28}
 run_once=${TOKENCLEAR_RUN_ONCE:-0}
 # Development tokens of deploy/seed/sample.textproto.
 exchange_token=dev-exchange-token-0001
 treasury_token=dev-treasury-token-0001
 treasury2_token=dev-treasury2-token-0001
 member_token=dev-member-CM01-token-0001
+index_token=dev-index-provider-token-0001
 replica_account=CM01-H  # a house account: account class member
 
 clearctl=("$build/tools/clearctl" --target="$listen")
@@ -77,64 +87,129 @@ if ! kill -0 "$server_pid" 2>/dev/null; then
 fi
 
 say "loading reference data (deploy/seed/sample.textproto)"
-"${clearctl[@]}" --token="$admin_token" seed "$repo/deploy/seed/sample.textproto"
+"${clearctl[@]}" --token="$admin_token" seed "$repo/deploy/seed/sample.textproto" \
+  --business_date="$first_day"
 
-say "simulating a day of exchange trading ($sim_events events, 2 feeds, stream mode)"
-"$build/tools/tradesim" --target="$listen" --token="$exchange_token" --events="$sim_events" \
-  --feeds=2 --mode=stream --start_price=TKF=3.000,TKO=0.450
+say "index history (deploy/seed/index_history.csv, calibration's look-back)"
+"${clearctl[@]}" --token="$treasury_token" load-index "$repo/deploy/seed/index_history.csv"
 
-say "positions of member CM01 (all members: clearctl positions)"
-"${clearctl[@]}" --token="$treasury_token" positions --member=CM01
-say "open interest"
-"${clearctl[@]}" --token="$treasury_token" open-interest
+treasury=("${clearctl[@]}" --token="$treasury_token")
 
 # The version of the approved risk parameter set of business date $1, or nothing
 # (table columns: VERSION BUSINESS_DATE STATUS CREATED_BY APPROVED_BY).
 approved_version() {
-  "${clearctl[@]}" --token="$treasury_token" parameter-sets --date="$1" |
-    awk '$3 == "APPROVED" { print $1; exit }'
+  "${treasury[@]}" parameter-sets --date="$1" | awk '$3 == "APPROVED" { print $1; exit }'
 }
 
 # "maintenance M initial I" from the TOTAL row of a clearctl margin or margincalc table.
 margin_totals() { awk '$1 == "TOTAL" { print "maintenance", $(NF - 1), "initial", $NF }' "$1"; }
 
-say "margin day: loading the index history (deploy/seed/index_history.csv)"
-"${clearctl[@]}" --token="$treasury_token" load-index "$repo/deploy/seed/index_history.csv"
-business_date=$("${clearctl[@]}" --token="$treasury_token" business-date | awk 'NR == 2')
-version=$(approved_version "$business_date")
-if [[ -n "$version" ]]; then
-  say "risk parameter set $version is already approved for $business_date:" \
-    "skipping calibrate and approve"
-else
-  say "calibrating the risk parameters of $business_date (treasury1)"
-  calibration=$("${clearctl[@]}" --token="$treasury_token" calibrate --date="$business_date")
-  echo "$calibration"
-  version=$(awk 'NR == 2 { print $1 }' <<<"$calibration")  # the set table's only row
-  say "approving $version (treasury2: four eyes, not its creator)"
-  "${clearctl[@]}" --token="$treasury2_token" approve "$version"
-fi
-say "margin cycle of $business_date (treasury1)"
-"${clearctl[@]}" --token="$treasury_token" margin-cycle --date="$business_date"
-say "margin requirements per member and origin (USD, exact to the micro-dollar)"
-"${clearctl[@]}" --token="$treasury_token" requirements --date="$business_date"
+# The first line of `eod status`: "run D: STATUS, n/9 steps done[, ...]", or nothing.
+run_status() { "${treasury[@]}" eod status --date="$1" 2>/dev/null | head -1 || true; }
 
-say "replication: member CM01 exports $version as .spn and recomputes $replica_account offline"
-scratch=$(mktemp -d)
-"${clearctl[@]}" --token="$member_token" export-spn "$version" --out="$scratch/$version.spn"
-"${clearctl[@]}" --token="$member_token" positions --account="$replica_account" --csv \
-  >"$scratch/portfolio.csv"
-"${clearctl[@]}" --token="$member_token" margin --account="$replica_account" |
-  tee "$scratch/server.txt"
-"$build/tools/margincalc" --params="$scratch/$version.spn" --portfolio="$scratch/portfolio.csv" \
-  --account_class=member | tee "$scratch/margincalc.txt"
-server_totals=$(margin_totals "$scratch/server.txt")
-offline_totals=$(margin_totals "$scratch/margincalc.txt")
-if [[ -z "$server_totals" || "$server_totals" != "$offline_totals" ]]; then
-  echo "run: replication of $replica_account failed: server '$server_totals'," \
-    "margincalc '$offline_totals'" >&2
-  exit 1
-fi
-echo "replication $replica_account: server $server_totals == margincalc $offline_totals"
+# Risk parameters of day $1: calibrated by treasury1, approved by treasury2 (four eyes).
+approve_parameters() {
+  if [[ -n "$(approved_version "$1")" ]]; then return; fi
+  local calibration version
+  calibration=$("${treasury[@]}" calibrate --date="$1")
+  version=$(awk 'NR == 2 { print $1 }' <<<"$calibration")  # the set table's only row
+  "${clearctl[@]}" --token="$treasury2_token" approve "$version" >/dev/null
+  echo "risk parameters $version calibrated by treasury1, approved by treasury2"
+}
+
+# Settlement prices of day $1 proposed by treasury1 and approved by treasury2, unless a
+# set is in force already.
+approve_prices() {
+  if "${treasury[@]}" prices list --date="$1" | awk 'NR > 1 && ($3 == "APPROVED" || $3 == "LOCKED") { found = 1 } END { exit !found }'; then
+    return
+  fi
+  local version
+  version=$("${treasury[@]}" prices propose --date="$1" | awk 'NR == 2 { print $2 }')
+  "${clearctl[@]}" --token="$treasury2_token" prices approve "$version" --date="$1" >/dev/null
+  echo "settlement prices v$version proposed by treasury1, approved by treasury2"
+}
+
+# A member replicates its margin offline: the day's .spn file, its positions, margincalc.
+replicate_margin() {
+  local version
+  version=$(approved_version "$1")
+  say "replication: member CM01 exports $version as .spn and recomputes $replica_account offline"
+  scratch=$(mktemp -d)
+  "${clearctl[@]}" --token="$member_token" export-spn "$version" --out="$scratch/$version.spn"
+  "${clearctl[@]}" --token="$member_token" positions --account="$replica_account" --csv \
+    >"$scratch/portfolio.csv"
+  "${clearctl[@]}" --token="$member_token" margin --account="$replica_account" |
+    tee "$scratch/server.txt"
+  "$build/tools/margincalc" --params="$scratch/$version.spn" \
+    --portfolio="$scratch/portfolio.csv" --account_class=member | tee "$scratch/margincalc.txt"
+  local server_totals offline_totals
+  server_totals=$(margin_totals "$scratch/server.txt")
+  offline_totals=$(margin_totals "$scratch/margincalc.txt")
+  if [[ -z "$server_totals" || "$server_totals" != "$offline_totals" ]]; then
+    echo "run: replication of $replica_account failed: server '$server_totals'," \
+      "margincalc '$offline_totals'" >&2
+    exit 1
+  fi
+  echo "replication $replica_account: server $server_totals == margincalc $offline_totals"
+}
+
+# The trading part of day $1 (day number $2): only while the day is open and no run has
+# begun; every part is idempotent (trade ids, observation ids and fixings are keyed).
+trade_day() {
+  local day=$1 n=$2
+  say "$day: exchange trading ($sim_events events, 2 feeds, in the settlement window)"
+  "$build/tools/tradesim" --target="$listen" --token="$exchange_token" --events="$sim_events" \
+    --feeds=2 --mode=stream --seed=$((20261228 + 100 * n)) --session_start_minute=935 \
+    --start_price=TKF=3.000,TKO=0.450
+  say "$day: index observations (indexsim) and the day's fixings"
+  "$build/tools/indexsim" --target="$listen" --token="$index_token" --date="$day" \
+    --index=TOKFRONT=3.00,TOKOPEN=0.45 --seed=$((7 + n)) --drift_bps=$((15 * n))
+  for index in TOKFRONT TOKOPEN; do
+    "${treasury[@]}" index fix --index="$index" --date="$day"
+  done
+  say "$day: the exchange submits its settlement price for TKO-202703"
+  "${clearctl[@]}" --token="$exchange_token" prices submit TKO-202703 \
+    "0.$((450 + n))" --date="$day"
+}
+
+report_day() {
+  local day=$1
+  say "$day: settlement prices in force"
+  "${treasury[@]}" prices list --date="$day" | awk 'NR == 1 || $3 == "LOCKED"'
+  say "$day: variation margin per member and origin (USD; cash rounded once to cents)"
+  "${treasury[@]}" vm --date="$day"
+  say "$day: initial margin per member and origin"
+  "${treasury[@]}" requirements --date="$day"
+  say "$day: ledger check"
+  "${treasury[@]}" ledger check
+  run_status "$day"
+}
+
+day=$first_day
+replicated=0
+for ((n = 1; n <= days; n++)); do
+  status=$(run_status "$day")
+  if [[ "$status" == *COMPLETE* ]]; then
+    say "$day is settled already (a second run changes nothing)"
+  else
+    if [[ -z "$status" ]]; then trade_day "$day" "$n"; fi
+    say "$day: risk parameters and settlement prices"
+    approve_parameters "$day"
+    approve_prices "$day"
+    if ((!replicated)) && [[ -z "$status" ]]; then
+      replicate_margin "$day"
+      replicated=1
+    fi
+    say "$day: end-of-day run (treasury1)"
+    "${treasury[@]}" eod run --date="$day"
+  fi
+  report_day "$day"
+  day=$(run_status "$day" | sed -n 's/.*next business date \([0-9-]*\).*/\1/p')
+  if [[ -z "$day" ]]; then
+    echo "run: the end-of-day run did not open a next business date" >&2
+    exit 1
+  fi
+done
 
 if [[ "$run_once" == 1 ]]; then
   stop_server
@@ -153,7 +228,14 @@ cat <<EOF
   $build/tools/clearctl open-interest --json
   $build/tools/clearctl parameter-sets
   $build/tools/clearctl requirements --member=CM02
-  $build/tools/clearctl incremental --account=CM01-H --instrument=TKF-202612 --side=sell --quantity=5
+  $build/tools/clearctl incremental --account=CM01-H --instrument=TKF-202703 --side=sell --quantity=5
+  $build/tools/clearctl prices list --date=$first_day
+  $build/tools/clearctl eod status --date=$first_day
+  $build/tools/clearctl eod replay --date=$first_day
+  $build/tools/clearctl vm --date=$first_day --member=CM01
+  $build/tools/clearctl ledger balances --member=CM01
+  $build/tools/clearctl ledger journal --from=$first_day --limit=20
+  $build/tools/clearctl index fixings
   $build/tools/clearctl --token=$member_token margin --account=CM01-C001
   $build/tools/clearctl --token=dev-member-CM01-token-0001 accounts
   $build/tools/tradesim --token=$exchange_token --events=5000 --feed_id=DESK2

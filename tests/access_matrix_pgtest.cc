@@ -94,12 +94,22 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.IndexService/UnfreezeIndex", {Who::kTreasury}},
     {"tokenclear.v1.IndexService/SetIndexSettings", {Who::kTreasury}},
     {"tokenclear.v1.IndexService/GetIndexSettings", kEveryRole},
+    {"tokenclear.v1.TreasuryService/SubmitSettlementPrices", {Who::kExchange}},
+    {"tokenclear.v1.TreasuryService/ProposeSettlementPrices", {Who::kTreasury}},
+    {"tokenclear.v1.TreasuryService/ApproveSettlementPrices", {Who::kTreasury}},
+    {"tokenclear.v1.TreasuryService/ListSettlementPrices", kEveryRole},
+    {"tokenclear.v1.TreasuryService/RunEndOfDay", {Who::kTreasury}},
+    {"tokenclear.v1.TreasuryService/StopEndOfDay", {Who::kTreasury}},
+    {"tokenclear.v1.TreasuryService/GetEndOfDayStatus", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.TreasuryService/ReplayEndOfDay", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.TreasuryService/ListVariationMargin", kMemberData},
 };
 
 constexpr const char* kServices[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
-    "tokenclear.v1.PositionService", "tokenclear.v1.MarginService",
-    "tokenclear.v1.IndexService", "tokenclear.v1.LedgerService"};
+    "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
+    "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
+    "tokenclear.v1.TreasuryService"};
 
 class AccessMatrixTest : public ::testing::Test {
  protected:

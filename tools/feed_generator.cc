@@ -15,7 +15,6 @@ namespace pb = ::tokenclear::v1;
 // Amendments pick from this many most recent live trades: enough variety, bounded memory.
 constexpr size_t kRecentWindow = 1024;
 // Trading starts 14:30 UTC; consecutive events are 50 microseconds apart.
-constexpr int64_t kSessionStartSeconds = 14 * 3600 + 30 * 60;
 constexpr int64_t kMicrosBetweenEvents = 50;
 // A price step is at most this many ticks either way.
 constexpr int64_t kMaxTicksPerStep = 3;
@@ -68,7 +67,7 @@ pb::Trade FeedGenerator::NewTrade() {
   absl::CivilDay day;
   TC_CHECK(absl::ParseCivilTime(universe_.business_date, &day));
   const int64_t micros = absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone())) +
-                         kSessionStartSeconds * 1'000'000 +
+                         options_.session_start_seconds * 1'000'000 +
                          events_generated_ * kMicrosBetweenEvents;
   trade.mutable_executed_at()->set_seconds(micros / 1'000'000);
   trade.mutable_executed_at()->set_nanos(static_cast<int32_t>(micros % 1'000'000) * 1000);

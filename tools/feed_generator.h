@@ -37,6 +37,9 @@ struct GeneratorOptions {
   // Per mille of events that cancel, or correct, one of the recent live trades.
   int cancels_per_mille = 10;
   int corrections_per_mille = 10;
+  // The first event's time after 00:00 UTC of the business date; events follow 50 us
+  // apart. The settlement window (docs/INDEX_FIXING.md) decides whether VWAP applies.
+  int64_t session_start_seconds = 14 * 3600 + 30 * 60;
 };
 
 class FeedGenerator {

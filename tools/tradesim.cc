@@ -48,6 +48,9 @@ ABSL_FLAG(std::string, start_price, "",
           "start price per product in USD per 1M tokens, e.g. TKF=3.000,TKO=0.450 "
           "(unnamed products start at 1.000)");
 ABSL_FLAG(int, batch_timeout_s, 60, "longest wait for one batch's acknowledgement, seconds");
+ABSL_FLAG(int, session_start_minute, 14 * 60 + 30,
+          "minutes after 00:00 UTC of the first event (15:35 = 935 puts the day's trades in the "
+          "default settlement window, so VWAP prices them)");
 ABSL_FLAG(bool, allow_rejects, false, "exit 0 even when events were rejected");
 
 namespace {
@@ -213,6 +216,7 @@ std::vector<FeedPlan> PlanFeeds(const FeedUniverse& universe) {
                               : absl::StrCat(absl::GetFlag(FLAGS_feed_id), "-", i);
     plan.options.seed = absl::GetFlag(FLAGS_seed) + (feeds == 1 ? 0 : i);
     plan.options.id_prefix = absl::StrCat(plan.feed_id, "-", date_digits);
+    plan.options.session_start_seconds = int64_t{60} * absl::GetFlag(FLAGS_session_start_minute);
     plan.options.cancels_per_mille = absl::GetFlag(FLAGS_cancels_per_mille);
     plan.options.corrections_per_mille = absl::GetFlag(FLAGS_corrections_per_mille);
     plan.events = events / feeds + (i <= events % feeds ? 1 : 0);
@@ -344,7 +348,9 @@ bool FlagsAreValid() {
   const std::string mode = absl::GetFlag(FLAGS_mode);
   return (mode == "stream" || mode == "batch") && absl::GetFlag(FLAGS_feeds) >= 1 &&
          absl::GetFlag(FLAGS_batch_size) >= 1 && absl::GetFlag(FLAGS_events) >= 0 &&
-         absl::GetFlag(FLAGS_batch_timeout_s) >= 1;
+         absl::GetFlag(FLAGS_batch_timeout_s) >= 1 &&
+         absl::GetFlag(FLAGS_session_start_minute) >= 0 &&
+         absl::GetFlag(FLAGS_session_start_minute) < 24 * 60;
 }
 
 }  // namespace
@@ -357,7 +363,8 @@ int main(int argc, char** argv) {
   if (!FlagsAreValid()) {
     std::fprintf(stderr,
                  "tradesim: --mode is stream or batch; --feeds, --batch_size and "
-                 "--batch_timeout_s are at least 1; --events is not negative\n");
+                 "--batch_timeout_s are at least 1; --events is not negative; "
+                 "--session_start_minute is 0..1439\n");
     return 2;
   }
   const ApiConnection api = ApiConnection::FromFlags();

@@ -17,6 +17,7 @@
 #include "services/common/proto_convert.h"
 #include "store/reference_store.h"
 #include "store/savepoint.h"
+#include "store/settlement_store.h"
 #include "store/trade_store.h"
 
 namespace tc::services {
@@ -150,7 +151,11 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
   absl::Status status = pool_.Transact(
       {.deadline = deadline, .retry_unique_violation = true}, [&](pqxx::work& tx) -> absl::Status {
         std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-        if (!state->snapshot.open_business_date) {
+        // The share lock on the open day's row makes the end-of-day close wait for this
+        // batch, and refuses the batch once the close has committed: no trade lands in a
+        // day whose positions are being frozen.
+        if (!state->snapshot.open_business_date ||
+            !store::LockOpenBusinessDay(tx, *state->snapshot.open_business_date)) {
           return absl::FailedPreconditionError("no business date is open: trades are refused");
         }
         out.business_date = FormatBusinessDate(*state->snapshot.open_business_date);

@@ -57,20 +57,22 @@ ABSL_FLAG(std::string, index, "",
           "settings: only this index");
 ABSL_FLAG(std::string, reason, "", "index approve-flag, freeze, unfreeze: why (required)");
 ABSL_FLAG(std::string, provider, "clearctl", "index observe: the provider of the observations");
+ABSL_FLAG(std::string, kind, "", "ledger balances: only this account kind (MEMBER_CASH, ...)");
 ABSL_FLAG(std::string, from, "",
           "ledger journal, index fixings: from this business date (YYYY-MM-DD)");
 ABSL_FLAG(std::string, to, "",
           "ledger journal, index fixings: up to this business date (YYYY-MM-DD)");
+ABSL_FLAG(std::string, stop_after, "",
+          "eod run: stop once this step is done (CLOSE_TRADING ... OPEN_NEXT_DAY)");
+ABSL_FLAG(int, limit, 0, "ledger journal: at most this many entries (default 100, max 1000)");
 
 namespace tc::clearctl {
 namespace {
 
 // Every noun's commands, in usage order.
 constexpr absl::Span<const Command> (*kNouns[])() = {
-    ReferenceCommands,
-    TradeCommands,
-    MarginCommands,
-    IndexCommands,
+    ReferenceCommands, TradeCommands,      MarginCommands,
+    IndexCommands,     SettlementCommands, LedgerCommands,
 };
 
 std::string Usage() {

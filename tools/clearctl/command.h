@@ -35,9 +35,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "tokenclear/v1/ledger.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
 #include "tokenclear/v1/positions.grpc.pb.h"
 #include "tokenclear/v1/reference_data.grpc.pb.h"
+#include "tokenclear/v1/treasury.grpc.pb.h"
 #include "tools/api_client.h"
 #include "tools/toolkit/text_table.h"
 
@@ -54,12 +56,16 @@ struct Clients {
       : api(std::move(connection)),
         reference(pb::ReferenceDataService::NewStub(api.channel())),
         positions(pb::PositionService::NewStub(api.channel())),
-        margin(pb::MarginService::NewStub(api.channel())) {}
+        margin(pb::MarginService::NewStub(api.channel())),
+        ledger(pb::LedgerService::NewStub(api.channel())),
+        treasury(pb::TreasuryService::NewStub(api.channel())) {}
 
   tools::ApiConnection api;
   std::unique_ptr<ReferenceStub> reference;
   std::unique_ptr<PositionStub> positions;
   std::unique_ptr<MarginStub> margin;
+  std::unique_ptr<pb::LedgerService::Stub> ledger;
+  std::unique_ptr<pb::TreasuryService::Stub> treasury;
 };
 
 // The positional arguments after the command name.
@@ -73,10 +79,12 @@ struct Command {
 };
 
 // The commands of each noun, in the order the usage lists them.
-absl::Span<const Command> ReferenceCommands();  // reference.cc
-absl::Span<const Command> TradeCommands();      // trades.cc
-absl::Span<const Command> MarginCommands();     // margin.cc
-absl::Span<const Command> IndexCommands();      // index.cc
+absl::Span<const Command> ReferenceCommands();   // reference.cc
+absl::Span<const Command> TradeCommands();       // trades.cc
+absl::Span<const Command> MarginCommands();      // margin.cc
+absl::Span<const Command> IndexCommands();       // index.cc
+absl::Span<const Command> LedgerCommands();      // ledger.cc
+absl::Span<const Command> SettlementCommands();  // settlement.cc
 
 // With --json the response as the API's JSON (proto field names, indented), else the
 // rendered table.

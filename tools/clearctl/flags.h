@@ -28,7 +28,10 @@ ABSL_DECLARE_FLAG(int64_t, quantity);
 ABSL_DECLARE_FLAG(std::string, index);
 ABSL_DECLARE_FLAG(std::string, reason);
 ABSL_DECLARE_FLAG(std::string, provider);
+ABSL_DECLARE_FLAG(std::string, kind);
 ABSL_DECLARE_FLAG(std::string, from);
 ABSL_DECLARE_FLAG(std::string, to);
+ABSL_DECLARE_FLAG(int, limit);
+ABSL_DECLARE_FLAG(std::string, stop_after);
 
 #endif  // TOKENCLEAR_TOOLS_CLEARCTL_FLAGS_H_
