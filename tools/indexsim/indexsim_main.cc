@@ -5,8 +5,9 @@
 // IndexService.SubmitIndexObservations. Observation IDs are "<index>-<YYYYMMDD>-<n>", so
 // a rerun with the same seed is answered ALREADY_ACCEPTED and changes nothing.
 //
-//   indexsim --target=127.0.0.1:50051 --token=dev-index-provider-token-0001 \
+//   indexsim --target=127.0.0.1:50051 --token=dev-index-provider-token-0001
 //       --date=2026-11-23 --index=TOKFRONT=3.00,TOKOPEN=0.45 --seed=7 --drift_bps=25
+//   (one command line)
 //
 // Exit 0 when every observation is accepted (now or before), 1 on an API error or a
 // rejected observation, 2 on a bad flag.
