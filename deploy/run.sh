@@ -159,10 +159,11 @@ trade_day() {
   local day=$1 n=$2
   say "$day: exchange trading ($sim_events events, 2 feeds, in the settlement window)"
   "$build/tools/tradesim" --target="$listen" --token="$exchange_token" --events="$sim_events" \
-    --feeds=2 --mode=stream --seed=$((20261228 + 100 * n)) --session_start_minute=935 \
+    --feeds=2 --feed_id="DAY${day//-/}" --mode=stream --seed=$((20261228 + 100 * n)) \
+    --session_start_minute=935 \
     --start_price=TKF=3.000,TKO=0.450
   say "$day: index observations (indexsim) and the day's fixings"
-  "$build/tools/indexsim" --target="$listen" --token="$index_token" --date="$day" \
+  "$build/tools/indexsim/indexsim" --target="$listen" --token="$index_token" --date="$day" \
     --index=TOKFRONT=3.00,TOKOPEN=0.45 --seed=$((7 + n)) --drift_bps=$((15 * n))
   for index in TOKFRONT TOKOPEN; do
     "${treasury[@]}" index fix --index="$index" --date="$day"
@@ -185,7 +186,12 @@ report_day() {
   run_status "$day"
 }
 
+# The days run from the first day, or, on a database that opened another date before
+# (an earlier version of this demo), from the open date.
 day=$first_day
+if [[ -z "$(run_status "$day")" ]]; then
+  day=$("${treasury[@]}" business-date | awk 'NR == 2')
+fi
 replicated=0
 for ((n = 1; n <= days; n++)); do
   status=$(run_status "$day")

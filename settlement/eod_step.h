@@ -10,7 +10,8 @@
 //   EXPIRY            months whose final settlement date it is close; positions go to zero
 //   INITIAL_MARGIN    the margin cycle on end-of-day positions, the date's parameters
 //   REPORTS_READY     the date's results are complete and digested for reporting
-//   OPEN_NEXT_DAY     the next business day (weekends and holidays skipped) opens
+//   OPEN_NEXT_DAY     the next business day (weekends and holidays skipped) opens, and
+//                     the contract months the calendar lists on it are listed
 //
 //   TC_ASSIGN_OR_RETURN(EodStep next, NextEodStep(run.steps_done));
 //   EodStepName(next) == "LOCK_PRICES"

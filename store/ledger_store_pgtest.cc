@@ -13,6 +13,13 @@
 namespace tc::store {
 namespace {
 
+// GCC 12 warns about fields left out before a designated one, so queries are built here.
+JournalQuery Query(absl::FunctionRef<void(JournalQuery&)> set) {
+  JournalQuery query;
+  set(query);
+  return query;
+}
+
 using clearing::Origin;
 using settlement::CashPostingKind;
 using settlement::CashSettlement;
@@ -107,7 +114,7 @@ TEST_F(LedgerStorePgTest, PostsAPlanAndReadsItBack) {
 
   absl::StatusOr<JournalPage> page;
   ASSERT_TRUE(Tx([&](pqxx::work& tx) {
-                page = LoadJournal(tx, {.member_id = "CM01"});
+                page = LoadJournal(tx, Query([&](JournalQuery& q) { q.member_id = "CM01"; }));
                 return page.status();
               }).ok())
       << page.status();
@@ -126,22 +133,29 @@ TEST_F(LedgerStorePgTest, PostsAPlanAndReadsItBack) {
 
   // Paging by entry id, and the filters.
   ASSERT_TRUE(Tx([&](pqxx::work& tx) {
-                page = LoadJournal(tx, {.limit = 3});
+                page = LoadJournal(tx, Query([&](JournalQuery& q) { q.limit = 3; }));
                 EXPECT_EQ(page->entries.size(), 3u);
                 EXPECT_TRUE(page->next_after_entry_id.has_value());
-                page = LoadJournal(tx, {.after_entry_id = *page->next_after_entry_id, .limit = 3});
+                page = LoadJournal(tx, Query([&](JournalQuery& q) {
+                                     q.after_entry_id = *page->next_after_entry_id;
+                                     q.limit = 3;
+                                   }));
                 EXPECT_EQ(page->entries.size(), 1u);
                 EXPECT_EQ(page->entries[0].entry.idempotency_key, "VM/2026-11-30/ROUNDING/USD");
-                page = LoadJournal(tx, {.ledger_account_id = "CCP:ROUNDING:USD"});
+                page = LoadJournal(
+                    tx, Query([&](JournalQuery& q) { q.ledger_account_id = "CCP:ROUNDING:USD"; }));
                 EXPECT_EQ(page->entries.size(), 1u);
-                page = LoadJournal(tx, {.from = kDate + 1});
+                page = LoadJournal(tx, Query([&](JournalQuery& q) { q.from = kDate + 1; }));
                 EXPECT_TRUE(page->entries.empty());
-                page = LoadJournal(tx, {.from = kDate, .to = kDate});
+                page = LoadJournal(tx, Query([&](JournalQuery& q) {
+                                     q.from = kDate;
+                                     q.to = kDate;
+                                   }));
                 EXPECT_EQ(page->entries.size(), 4u);
-                page = LoadJournal(tx, {.to = kDate - 1});
+                page = LoadJournal(tx, Query([&](JournalQuery& q) { q.to = kDate - 1; }));
                 EXPECT_TRUE(page->entries.empty());
                 const std::vector<LedgerBalanceRow> ccp =
-                    LoadLedgerBalances(tx, {.kind = LedgerAccountKind::kCcpRounding});
+                    LoadLedgerBalances(tx, {"", LedgerAccountKind::kCcpRounding});
                 EXPECT_EQ(ccp.size(), 1u);
                 const std::vector<LedgerBalanceRow> cm01 = LoadLedgerBalances(tx, {"CM01", {}});
                 EXPECT_EQ(cm01.size(), 2u);
@@ -308,7 +322,10 @@ TEST_F(LedgerStorePgTest, BalancesFollowTheJournalThroughManyRandomEntries) {
   while (after.has_value()) {
     absl::StatusOr<JournalPage> page;
     ASSERT_TRUE(Tx([&](pqxx::work& tx) {
-                  page = LoadJournal(tx, {.after_entry_id = *after, .limit = 97});
+                  page = LoadJournal(tx, Query([&](JournalQuery& q) {
+                                       q.after_entry_id = *after;
+                                       q.limit = 97;
+                                     }));
                   return page.status();
                 }).ok());
     read += static_cast<int64_t>(page->entries.size());
@@ -327,7 +344,7 @@ TEST_F(LedgerStorePgTest, AReversalBringsTheBalancesBack) {
   EXPECT_EQ(Count("SELECT count(*) FROM journal_entries WHERE reverses_entry_id IS NOT NULL"), 4);
   absl::StatusOr<JournalPage> page;
   ASSERT_TRUE(Tx([&](pqxx::work& tx) {
-                page = LoadJournal(tx, {.from = kDate + 1});
+                page = LoadJournal(tx, Query([&](JournalQuery& q) { q.from = kDate + 1; }));
                 return page.status();
               }).ok());
   ASSERT_EQ(page->entries.size(), 4u);

@@ -112,7 +112,12 @@ int64_t UpsertIndexValues(pqxx::transaction_base& tx, const std::vector<IndexVal
           "v)"
           " ON CONFLICT (index_code, business_date) DO UPDATE SET"
           " value_micros = EXCLUDED.value_micros, loaded_by = EXCLUDED.loaded_by, loaded_at = "
-          "now()",
+          "now()"
+          // The same value again writes nothing (a reload changes nothing), and a date the
+          // house fixed itself keeps its fixing: calibration must read what settled.
+          " WHERE index_values.value_micros <> EXCLUDED.value_micros AND NOT EXISTS ("
+          "  SELECT 1 FROM index_fixings f WHERE f.index_code = EXCLUDED.index_code"
+          "  AND f.fixing_date = EXCLUDED.business_date)",
           TextArray(codes), TextArray(dates), BigintArray(values), loaded_by)
       .affected_rows();
 }

@@ -30,7 +30,8 @@ struct IndexValueRow {
   int64_t value_micros = 0;
 };
 
-// Inserts or overwrites; returns the number of rows written.
+// Inserts, or overwrites a different value (not one of a date with an index fixing, which
+// stays as fixed); returns the number of rows written.
 int64_t UpsertIndexValues(pqxx::transaction_base& tx, const std::vector<IndexValueRow>& rows,
                           const std::string& loaded_by);
 

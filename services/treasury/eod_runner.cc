@@ -146,6 +146,25 @@ absl::StatusOr<settlement::DayVariation> DayVariationOf(pqxx::transaction_base& 
   return settlement::ComputeDayVariation(state.snapshot, frozen, trades, LockedPrices(*set));
 }
 
+// The contract months the calendar lists on `day` that the snapshot does not hold yet, in
+// id order.
+std::vector<clearing::Instrument> NewMonths(const clearing::ReferenceSnapshot& snapshot,
+                                            absl::CivilDay day,
+                                            const absl::flat_hash_set<absl::CivilDay>& holidays) {
+  const clearing::BusinessCalendar calendar(holidays);
+  std::map<std::string, clearing::Instrument> months;
+  for (const auto& [code, product] : snapshot.products) {
+    for (clearing::Instrument& month : clearing::ContractMonthsToList(product, day, calendar)) {
+      if (snapshot.FindInstrument(month.instrument_id) == nullptr) {
+        months.emplace(month.instrument_id, std::move(month));
+      }
+    }
+  }
+  std::vector<clearing::Instrument> out;
+  for (auto& [id, month] : months) out.push_back(std::move(month));
+  return out;
+}
+
 std::string ZeroSumProblem(const absl::flat_hash_map<std::string, int64_t>& sums) {
   for (const auto& [currency, sum] : sums) {
     if (sum != 0) return absl::StrCat("stored marks of ", currency, " sum to ", sum);
@@ -397,8 +416,17 @@ absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::C
       tx.exec_params(
           "UPDATE eod_runs SET next_business_date = $2::date WHERE business_date = $1::date", date,
           FormatBusinessDate(next));
+      // The months the calendar lists on the new date (one rolls in as one expires).
+      RecordDigest listed;
+      listed.Add(FormatBusinessDate(next));
+      int64_t rows = 1;
+      for (const clearing::Instrument& month : NewMonths(state->snapshot, next, state->holidays)) {
+        store::UpsertInstrument(tx, month);
+        listed.Add(month.instrument_id);
+        ++rows;
+      }
       cache_.Invalidate();
-      return StepOutput{TextDigest({date}), TextDigest({FormatBusinessDate(next)}), 1};
+      return StepOutput{TextDigest({date}), listed.Finish(), rows};
     }
   }
   return absl::InternalError("unknown end-of-day step");
