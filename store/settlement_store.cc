@@ -524,6 +524,14 @@ std::vector<std::string> LoadExpiringInstruments(pqxx::transaction_base& tx, abs
   return ids;
 }
 
+bool HasOpenPositions(pqxx::transaction_base& tx, const std::string& instrument_id) {
+  return !tx.exec_params(
+                "SELECT 1 FROM positions WHERE instrument_id = $1"
+                " AND (long_quantity <> 0 OR short_quantity <> 0) LIMIT 1",
+                instrument_id)
+              .empty();
+}
+
 int64_t ExpireInstruments(pqxx::transaction_base& tx, const std::vector<std::string>& instruments) {
   if (instruments.empty()) return 0;
   const std::string ids = TextArray(instruments);

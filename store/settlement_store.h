@@ -198,6 +198,8 @@ absl::flat_hash_map<std::string, int64_t> SumStoredMarks(pqxx::transaction_base&
 
 // Months whose final settlement date is `day`, by id.
 std::vector<std::string> LoadExpiringInstruments(pqxx::transaction_base& tx, absl::CivilDay day);
+// Whether anyone holds a live position in `instrument_id`.
+bool HasOpenPositions(pqxx::transaction_base& tx, const std::string& instrument_id);
 // Zeroes the live positions of `instruments` and marks them EXPIRED; returns the
 // positions closed.
 int64_t ExpireInstruments(pqxx::transaction_base& tx, const std::vector<std::string>& instruments);

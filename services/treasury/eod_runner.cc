@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "clearing/contract_calendar.h"
 #include "core/business_date.h"
@@ -163,6 +164,32 @@ std::vector<clearing::Instrument> NewMonths(const clearing::ReferenceSnapshot& s
   std::vector<clearing::Instrument> out;
   for (auto& [id, month] : months) out.push_back(std::move(month));
   return out;
+}
+
+// The set settles exactly the months that expire on its date at a FINAL price: a FINAL
+// price of a month that does not expire, or a held expiring month priced otherwise,
+// would close positions at a daily price (or carry them at a final one).
+absl::Status CheckFinalPrices(pqxx::transaction_base& tx, const store::PriceSetRow& set) {
+  const std::vector<std::string> expiring = store::LoadExpiringInstruments(tx, set.business_date);
+  const absl::flat_hash_set<std::string> expiring_ids(expiring.begin(), expiring.end());
+  absl::flat_hash_set<std::string> final_ids;
+  for (const store::StoredPrice& p : set.prices) {
+    if (p.tier != settlement::PriceTier::kFinal) continue;
+    if (!expiring_ids.contains(p.instrument_id)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "price set v", set.version, " gives ", p.instrument_id,
+          " a FINAL price, but it does not expire on ", FormatBusinessDate(set.business_date)));
+    }
+    final_ids.insert(p.instrument_id);
+  }
+  for (const std::string& id : expiring) {
+    if (!final_ids.contains(id) && store::HasOpenPositions(tx, id)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(id, " expires on ", FormatBusinessDate(set.business_date),
+                       " and is held, but price set v", set.version, " has no FINAL price for it"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string ZeroSumProblem(const absl::flat_hash_map<std::string, int64_t>& sums) {
@@ -334,6 +361,7 @@ absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::C
                            " cannot settle at its final settlement price"));
         }
       }
+      TC_RETURN_IF_ERROR(CheckFinalPrices(tx, *set));
       if (set->status == store::PriceSetStatus::kApproved) {
         store::SetPriceSetStatus(tx, day, set->version, store::PriceSetStatus::kLocked);
       }
