@@ -5,7 +5,8 @@
 // header (protoc's grpc plugin option additional_header_includes, proto/CMakeLists.txt),
 // so every stub and service sees the specializations below before it uses them.
 //
-// A new client-streaming request type needs its own specialization like FeedMessage's;
+// A new client-streaming request type, or the request of a server-streaming method (its
+// handler deserializes by type too), needs its own specialization like the ones below;
 // tests/hardening_pgtest.cc sends invalid UTF-8 to every RPC and fails for one not covered.
 #ifndef TOKENCLEAR_PROTO_REQUEST_TRAITS_H_
 #define TOKENCLEAR_PROTO_REQUEST_TRAITS_H_
@@ -14,6 +15,7 @@
 
 #include "proto/request_parsing.h"
 #include "tokenclear/v1/trade_capture.pb.h"
+#include "tokenclear/v1/treasury.pb.h"
 
 namespace grpc {
 
@@ -26,8 +28,7 @@ class SerializationTraits<protobuf::MessageLite, void> {
  public:
   static Status Serialize(const protobuf::MessageLite& message, ByteBuffer* buffer,
                           bool* own_buffer) {
-    return GenericSerialize<ProtoBufferWriter, protobuf::MessageLite>(message, buffer,
-                                                                      own_buffer);
+    return GenericSerialize<ProtoBufferWriter, protobuf::MessageLite>(message, buffer, own_buffer);
   }
   static Status Deserialize(ByteBuffer* buffer, protobuf::MessageLite* message) {
     if (auto* full = dynamic_cast<protobuf::Message*>(message)) {
@@ -44,10 +45,24 @@ class SerializationTraits<::tokenclear::v1::FeedMessage, void> {
   static Status Serialize(const protobuf::MessageLite& message, ByteBuffer* buffer,
                           bool* own_buffer) {
     return GenericSerialize<ProtoBufferWriter, ::tokenclear::v1::FeedMessage>(message, buffer,
-                                                                             own_buffer);
+                                                                              own_buffer);
   }
   static Status Deserialize(ByteBuffer* buffer, ::tokenclear::v1::FeedMessage* message) {
     return ::tc::proto::ParseStreamMessage(buffer, message);
+  }
+};
+
+// A server-streaming handler reads its one request by type.
+template <>
+class SerializationTraits<::tokenclear::v1::RunEndOfDayRequest, void> {
+ public:
+  static Status Serialize(const protobuf::MessageLite& message, ByteBuffer* buffer,
+                          bool* own_buffer) {
+    return GenericSerialize<ProtoBufferWriter, ::tokenclear::v1::RunEndOfDayRequest>(
+        message, buffer, own_buffer);
+  }
+  static Status Deserialize(ByteBuffer* buffer, ::tokenclear::v1::RunEndOfDayRequest* message) {
+    return ::tc::proto::ParseRequest(buffer, message);
   }
 };
 

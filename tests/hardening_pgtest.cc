@@ -355,7 +355,9 @@ TEST_F(HardeningTest, InvalidUtf8IsTheCallersErrorNamingTheField) {
   int checked = 0;
   for (const char* service_name :
        {"tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
-        "tokenclear.v1.PositionService", "tokenclear.v1.MarginService"}) {
+        "tokenclear.v1.PositionService", "tokenclear.v1.MarginService",
+        "tokenclear.v1.IndexService", "tokenclear.v1.LedgerService",
+        "tokenclear.v1.TreasuryService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
     ASSERT_NE(service, nullptr);
@@ -408,7 +410,7 @@ TEST_F(HardeningTest, InvalidUtf8IsTheCallersErrorNamingTheField) {
       ++checked;
     }
   }
-  EXPECT_GT(checked, 20);
+  EXPECT_GT(checked, 40);
 }
 
 }  // namespace
