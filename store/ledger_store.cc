@@ -404,6 +404,27 @@ LedgerCheck CheckLedger(pqxx::transaction_base& tx) {
                          r[0].as<std::string>(), " nets to ", r[3].as<std::string>(),
                          " cents, not zero"));
   }
+  for (const pqxx::row& r : tx.exec(
+           "WITH marks AS ("
+           "  SELECT business_date, kind, instrument_id, amount_micros FROM vm_position_marks"
+           "  UNION ALL SELECT business_date, kind, instrument_id, amount_micros FROM "
+           "vm_trade_marks),"
+           " exact AS (SELECT m.business_date, m.kind, p.currency, sum(m.amount_micros) AS total"
+           "  FROM marks m JOIN instruments i USING (instrument_id)"
+           "  JOIN products p USING (product_code) GROUP BY 1, 2, 3),"
+           " cash AS (SELECT business_date, kind, currency, sum(cents) AS total FROM ("
+           "  SELECT business_date, kind, currency, amount_cents AS cents FROM vm_origin_totals"
+           "  UNION ALL SELECT business_date, kind, currency, ccp_rounding_cents FROM vm_rounding)"
+           "  c GROUP BY 1, 2, 3)"
+           " SELECT business_date::text, kind, currency, 'marks', total::text FROM exact"
+           "  WHERE total <> 0"
+           " UNION ALL SELECT business_date::text, kind, currency, 'cash', total::text FROM cash"
+           "  WHERE total <> 0 ORDER BY 1, 2, 3, 4")) {
+    ++check.variation_margin_nonzero_dates;
+    problem(absl::StrCat("variation margin ", r[1].as<std::string>(), " ", r[2].as<std::string>(),
+                         " on ", r[0].as<std::string>(), ": the ", r[3].as<std::string>(),
+                         " sum to ", r[4].as<std::string>(), ", not zero"));
+  }
   return check;
 }
 

@@ -95,10 +95,14 @@ struct LedgerCheck {
   // (business date, currency) where CCP_VM_SETTLEMENT or CCP_FINAL_SETTLEMENT does not
   // net to zero.
   int64_t vm_settlement_nonzero_dates = 0;
+  // (business date, kind, currency) where the stored variation margin marks do not sum to
+  // exactly zero, or the members' cash and the CCP's rounding residual do not.
+  int64_t variation_margin_nonzero_dates = 0;
   std::vector<std::string> problems;  // one sentence each, at most kMaxLedgerProblems
 
   bool ok() const {
-    return unbalanced_entries == 0 && balance_mismatches == 0 && vm_settlement_nonzero_dates == 0;
+    return unbalanced_entries == 0 && balance_mismatches == 0 && vm_settlement_nonzero_dates == 0 &&
+           variation_margin_nonzero_dates == 0;
   }
 };
 
@@ -106,7 +110,9 @@ inline constexpr int kMaxLedgerProblems = 100;
 
 // Recomputes the ledger from journal_lines: every entry balanced, ledger_balances equal
 // to the sums and counts of the lines, the CCP settlement accounts net to zero per
-// business date and currency. Independent of the triggers that should make it pass.
+// business date and currency, and the variation margin of every date is zero-sum (exact
+// marks, and cash with the rounding residual). Independent of the triggers that should
+// make it pass.
 LedgerCheck CheckLedger(pqxx::transaction_base& tx);
 
 }  // namespace tc::store

@@ -381,6 +381,24 @@ TEST_F(LedgerStorePgTest, TheCheckFindsATamperedBalanceAndAnOpenSettlementAccoun
   EXPECT_EQ(check.problems.size(), 2u);
 }
 
+TEST_F(LedgerStorePgTest, TheCheckFindsVariationMarginThatIsNotZeroSum) {
+  ASSERT_TRUE(Check().ok());
+  // A day whose members' cash and the CCP's residual miss zero by a cent.
+  ASSERT_TRUE(Tx([](pqxx::work& tx) {
+                tx.exec(
+                    "INSERT INTO vm_origin_totals VALUES"
+                    " ('2026-11-30', 'DAILY', 'CM01', 'HOUSE', 'USD', 50000, 5),"
+                    " ('2026-11-30', 'DAILY', 'CM02', 'HOUSE', 'USD', -50000, -4)");
+                return absl::OkStatus();
+              }).ok());
+  LedgerCheck check = Check();
+  EXPECT_FALSE(check.ok());
+  EXPECT_EQ(check.variation_margin_nonzero_dates, 1);
+  ASSERT_EQ(check.problems.size(), 1u);
+  EXPECT_EQ(check.problems[0],
+            "variation margin DAILY USD on 2026-11-30: the cash sum to 1, not zero");
+}
+
 TEST_F(LedgerStorePgTest, AnEntryThatNoLongerMatchesItsHashIsAnErrorOnRead) {
   ASSERT_TRUE(Post(DayPlan()).ok());
   // The triggers forbid changing an entry; a superuser can still disable them, and the

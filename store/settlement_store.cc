@@ -316,6 +316,12 @@ std::optional<absl::CivilDay> LoadPreviousSettledDate(pqxx::transaction_base& tx
   return DateFromField(r[0][0]);
 }
 
+std::optional<absl::CivilDay> LatestBusinessDay(pqxx::transaction_base& tx) {
+  pqxx::result r = tx.exec("SELECT max(business_date) FROM business_days");
+  if (r[0][0].is_null()) return std::nullopt;
+  return DateFromField(r[0][0]);
+}
+
 bool CloseBusinessDay(pqxx::transaction_base& tx, absl::CivilDay day, absl::Time at) {
   return !tx.exec_params(
                 "UPDATE business_days SET status = 'CLOSED', closed_at = $2::timestamptz"

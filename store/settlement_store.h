@@ -131,6 +131,8 @@ std::optional<absl::CivilDay> LoadPreviousSettledDate(pqxx::transaction_base& tx
 
 // ---- Business days ----
 
+// The latest business date ever opened (open or closed), if any.
+std::optional<absl::CivilDay> LatestBusinessDay(pqxx::transaction_base& tx);
 // OPEN -> CLOSED; false when `day` was not open (already closed, or never opened).
 bool CloseBusinessDay(pqxx::transaction_base& tx, absl::CivilDay day, absl::Time at);
 // "OPEN", "CLOSED" or nothing.

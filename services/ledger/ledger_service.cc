@@ -173,23 +173,25 @@ grpc::Status LedgerServiceImpl::ListJournalEntries(Context* context,
 grpc::Status LedgerServiceImpl::CheckLedger(Context* context,
                                             const pb::CheckLedgerRequest* /*request*/,
                                             pb::CheckLedgerResponse* response) {
-  return rpc_.Run(context, "CheckLedger", clearing::kSettlementReaders, kCheckTime,
-                  [&](const Call& call) -> absl::Status {
-                    return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
-                      // One snapshot for all the check's queries: under READ COMMITTED an
-                      // entry posted between two of them would show as a false mismatch.
-                      // (The pool's SET LOCAL takes no snapshot, so this is still allowed.)
-                      tx.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                      const store::LedgerCheck check = store::CheckLedger(tx);
-                      response->set_ok(check.ok());
-                      response->set_entries(check.entries);
-                      response->set_unbalanced_entries(check.unbalanced_entries);
-                      response->set_balance_mismatches(check.balance_mismatches);
-                      response->set_settlement_nonzero_dates(check.vm_settlement_nonzero_dates);
-                      for (const std::string& p : check.problems) response->add_problems(p);
-                      return absl::OkStatus();
-                    });
-                  });
+  return rpc_.Run(
+      context, "CheckLedger", clearing::kSettlementReaders, kCheckTime,
+      [&](const Call& call) -> absl::Status {
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
+          // One snapshot for all the check's queries: under READ COMMITTED an
+          // entry posted between two of them would show as a false mismatch.
+          // (The pool's SET LOCAL takes no snapshot, so this is still allowed.)
+          tx.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+          const store::LedgerCheck check = store::CheckLedger(tx);
+          response->set_ok(check.ok());
+          response->set_entries(check.entries);
+          response->set_unbalanced_entries(check.unbalanced_entries);
+          response->set_balance_mismatches(check.balance_mismatches);
+          response->set_settlement_nonzero_dates(check.vm_settlement_nonzero_dates);
+          response->set_variation_margin_nonzero_dates(check.variation_margin_nonzero_dates);
+          for (const std::string& p : check.problems) response->add_problems(p);
+          return absl::OkStatus();
+        });
+      });
 }
 
 }  // namespace tc::services

@@ -22,6 +22,7 @@
 #include "margin/position.h"
 #include "services/margin/margin_cycle_job.h"
 #include "store/position_store.h"
+#include "store/settlement_store.h"
 
 namespace tc::services {
 namespace {
@@ -70,15 +71,24 @@ absl::Status CheckIndexValueCount(const pb::LoadIndexValuesRequest& request) {
       absl::StrCat("values: ", request.values_size(), " given, expected 1..", kMaxIndexValues));
 }
 
+// The latest business date there is: the open one, or, between an end-of-day close and
+// the next open (a run in progress, or stopped), the date just closed.
+absl::StatusOr<absl::CivilDay> LatestDate(pqxx::transaction_base& tx, const ReferenceState& state) {
+  if (state.snapshot.open_business_date) return *state.snapshot.open_business_date;
+  if (std::optional<absl::CivilDay> latest = store::LatestBusinessDay(tx)) return *latest;
+  return absl::FailedPreconditionError("no business date has been opened");
+}
+
 // A date an index value or a calibration may be for: a business day (weekends and
-// holidays are not), not after the open business date (nothing is known of the future).
-absl::Status CheckPastBusinessDay(absl::string_view field, absl::CivilDay day,
-                                  const ReferenceState& state) {
-  TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(state));
+// holidays are not), not after the latest business date (nothing is known of the future;
+// a date whose end of day is in progress may still be calibrated).
+absl::Status CheckPastBusinessDay(pqxx::transaction_base& tx, absl::string_view field,
+                                  absl::CivilDay day, const ReferenceState& state) {
+  TC_ASSIGN_OR_RETURN(absl::CivilDay open, LatestDate(tx, state));
   const std::string text = FormatBusinessDate(day);
   if (day > open) {
     return absl::InvalidArgumentError(absl::StrCat(
-        field, " ", text, " is after the open business date ", FormatBusinessDate(open)));
+        field, " ", text, " is after the latest business date ", FormatBusinessDate(open)));
   }
   if (!clearing::BusinessCalendar(state.holidays).IsBusinessDay(day)) {
     return absl::InvalidArgumentError(
@@ -88,7 +98,8 @@ absl::Status CheckPastBusinessDay(absl::string_view field, absl::CivilDay day,
 }
 
 absl::StatusOr<std::vector<store::IndexValueRow>> ValidIndexValues(
-    const pb::LoadIndexValuesRequest& request, const ReferenceState& state) {
+    pqxx::transaction_base& tx, const pb::LoadIndexValuesRequest& request,
+    const ReferenceState& state) {
   absl::flat_hash_set<absl::string_view> index_codes;
   for (const auto& [code, product] : state.snapshot.products)
     index_codes.insert(product.index_code);
@@ -104,7 +115,7 @@ absl::StatusOr<std::vector<store::IndexValueRow>> ValidIndexValues(
     }
     const std::string date_field = absl::StrCat(path, ".business_date");
     TC_ASSIGN_OR_RETURN(absl::CivilDay day, ParseBusinessDate(date_field, v.business_date()));
-    TC_RETURN_IF_ERROR(CheckPastBusinessDay(date_field, day, state));
+    TC_RETURN_IF_ERROR(CheckPastBusinessDay(tx, date_field, day, state));
     if (!IsPriceInRange(v.value_micros())) {
       return absl::InvalidArgumentError(absl::StrCat(path, ".value_micros ", v.value_micros(),
                                                      " is outside ", kMinPriceMicros, "..",
@@ -218,7 +229,7 @@ grpc::Status MarginServiceImpl::LoadIndexValues(Context* context,
           // products, business days no later than the open business date.
           std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
           TC_ASSIGN_OR_RETURN(std::vector<store::IndexValueRow> rows,
-                              ValidIndexValues(*request, *state));
+                              ValidIndexValues(tx, *request, *state));
           absl::flat_hash_set<std::string> codes;
           for (const store::IndexValueRow& row : rows) codes.insert(row.index_code);
           std::vector<std::string> sorted_codes(codes.begin(), codes.end());
@@ -244,7 +255,7 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
             {.deadline = call.deadline, .retry_unique_violation = true},
             [&](pqxx::work& tx) -> absl::Status {
               std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-              TC_RETURN_IF_ERROR(CheckPastBusinessDay("business_date", day, *state));
+              TC_RETURN_IF_ERROR(CheckPastBusinessDay(tx, "business_date", day, *state));
               margin::CalibrationInput input{
                   .version_id = absl::StrCat(date, "-", store::CountParameterSets(tx, day) + 1),
                   .business_date = day,

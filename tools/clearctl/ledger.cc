@@ -89,6 +89,8 @@ absl::Status Check(const Clients& clients, const Args& /*args*/) {
   table.AddRow({"balance mismatches", absl::StrCat(response.balance_mismatches())});
   table.AddRow(
       {"settlement accounts not at zero", absl::StrCat(response.settlement_nonzero_dates())});
+  table.AddRow(
+      {"variation margin not zero-sum", absl::StrCat(response.variation_margin_nonzero_dates())});
   TC_RETURN_IF_ERROR(Print(response, table));
   if (!absl::GetFlag(FLAGS_json)) {
     for (const std::string& problem : response.problems()) std::printf("%s\n", problem.c_str());
