@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/business_date.h"
 #include "core/check.h"
+#include "core/fixed_point.h"
 #include "core/identifiers.h"
 
 namespace tc::settlement {
@@ -75,15 +76,6 @@ PostingNames NamesOf(CashPostingKind kind) {
   }
   return {"FS", "FINAL_SETTLEMENT", "FINAL_SETTLEMENT_ROUNDING", "final settlement",
           LedgerAccountKind::kCcpFinalSettlement};
-}
-
-// Cents as "12.34" or "-0.05", exactly: integer division, never floating point.
-std::string Dollars(int64_t cents) {
-  const uint64_t magnitude =
-      cents < 0 ? uint64_t{0} - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
-  const uint64_t fraction = magnitude % 100;
-  return absl::StrCat(cents < 0 ? "-" : "", magnitude / 100, ".", fraction < 10 ? "0" : "",
-                      fraction);
 }
 
 }  // namespace
@@ -259,8 +251,8 @@ absl::StatusOr<std::vector<JournalEntry>> PlanCashPostings(absl::CivilDay busine
     entry.description =
         absl::StrCat(names.what, " ", date, ": ", call.member_id, " ", OriginName(call.origin),
                      call.amount_cents > 0 ? " collects " : " pays ",
-                     Dollars(call.amount_cents > 0 ? call.amount_cents : -call.amount_cents), " ",
-                     call.currency);
+                     FormatFixed(call.amount_cents > 0 ? call.amount_cents : -call.amount_cents, 2),
+                     " ", call.currency);
     entry.eod_step = std::string(eod_step);
     // The member collects X: the CCP owes it X (credit) and its settlement account has paid
     // out X (debit). A payment is the same with the signs turned.
@@ -302,8 +294,8 @@ absl::StatusOr<std::vector<JournalEntry>> PlanCashPostings(absl::CivilDay busine
     entry.description = absl::StrCat(
         names.what, " ", date, ": the rounding account ",
         r.ccp_rounding_cents > 0 ? "collects " : "pays ",
-        Dollars(r.ccp_rounding_cents > 0 ? r.ccp_rounding_cents : -r.ccp_rounding_cents), " ",
-        r.currency);
+        FormatFixed(r.ccp_rounding_cents > 0 ? r.ccp_rounding_cents : -r.ccp_rounding_cents, 2),
+        " ", r.currency);
     entry.eod_step = std::string(eod_step);
     // The calls left -residual on the settlement account; this line brings it to zero.
     // The rounding account is credited what it collects (income) and debited what it pays.

@@ -460,18 +460,17 @@ absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::C
   return absl::InternalError("unknown end-of-day step");
 }
 
-absl::StatusOr<store::EodRunRow> EodRunner::Finish(absl::CivilDay day, store::EodRunStatus status,
-                                                   const std::string& message) {
+absl::StatusOr<store::EodRunRow> EodRunner::ChangeRun(
+    absl::CivilDay day,
+    absl::FunctionRef<absl::StatusOr<bool>(pqxx::work&, store::EodRunRow&)> change) {
   store::EodRunRow run;
   TC_RETURN_IF_ERROR(pool_.Transact(
       {.deadline = clock_.Now() + absl::Seconds(30)}, [&](pqxx::work& tx) -> absl::Status {
         std::optional<store::EodRunRow> stored = store::LoadEodRun(tx, day, true);
         if (!stored) return NoRunError(day);
         run = *std::move(stored);
-        if (run.status == store::EodRunStatus::kComplete) return absl::OkStatus();
-        run.status =
-            run.steps_done == settlement::kEodStepCount ? store::EodRunStatus::kComplete : status;
-        run.message = run.status == store::EodRunStatus::kComplete ? "" : message;
+        TC_ASSIGN_OR_RETURN(bool changed, change(tx, run));
+        if (!changed) return absl::OkStatus();
         run.updated_at = clock_.Now();
         store::UpdateEodRun(tx, run);
         return absl::OkStatus();
@@ -479,26 +478,29 @@ absl::StatusOr<store::EodRunRow> EodRunner::Finish(absl::CivilDay day, store::Eo
   return run;
 }
 
+absl::StatusOr<store::EodRunRow> EodRunner::Finish(absl::CivilDay day, store::EodRunStatus status,
+                                                   const std::string& message) {
+  return ChangeRun(day, [&](pqxx::work&, store::EodRunRow& run) -> absl::StatusOr<bool> {
+    if (run.status == store::EodRunStatus::kComplete) return false;  // a rerun changes nothing
+    run.status =
+        run.steps_done == settlement::kEodStepCount ? store::EodRunStatus::kComplete : status;
+    run.message = run.status == store::EodRunStatus::kComplete ? "" : message;
+    return true;
+  });
+}
+
 absl::StatusOr<store::EodRunRow> EodRunner::Stop(absl::CivilDay day, const std::string& principal) {
-  store::EodRunRow run;
-  TC_RETURN_IF_ERROR(pool_.Transact(
-      {.deadline = clock_.Now() + absl::Seconds(30)}, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<store::EodRunRow> stored = store::LoadEodRun(tx, day, true);
-        if (!stored) return NoRunError(day);
-        run = *std::move(stored);
-        if (run.status == store::EodRunStatus::kComplete) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "the end-of-day run of ", FormatBusinessDate(day), " is complete: nothing to stop"));
-        }
-        run.status = store::EodRunStatus::kStopped;
-        run.message = absl::StrCat("stopped by ", principal);
-        run.updated_at = clock_.Now();
-        store::UpdateEodRun(tx, run);
-        store::Audit(tx, principal, "StopEndOfDay", FormatBusinessDate(day), {"steps_done"},
-                     {absl::StrCat(run.steps_done)});
-        return absl::OkStatus();
-      }));
-  return run;
+  return ChangeRun(day, [&](pqxx::work& tx, store::EodRunRow& run) -> absl::StatusOr<bool> {
+    if (run.status == store::EodRunStatus::kComplete) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the end-of-day run of ", FormatBusinessDate(day), " is complete: nothing to stop"));
+    }
+    run.status = store::EodRunStatus::kStopped;
+    run.message = absl::StrCat("stopped by ", principal);
+    store::Audit(tx, principal, "StopEndOfDay", FormatBusinessDate(day), {"steps_done"},
+                 {absl::StrCat(run.steps_done)});
+    return true;
+  });
 }
 
 absl::StatusOr<EodReplay> EodRunner::Replay(absl::CivilDay day) {

@@ -88,6 +88,11 @@ class EodRunner {
                                      const std::string& principal);
   absl::StatusOr<store::EodRunRow> Finish(absl::CivilDay day, store::EodRunStatus status,
                                           const std::string& message);
+  // Loads the date's run for update and stores what `change` made of it, in one
+  // transaction; `change` returns false for "nothing to store".
+  absl::StatusOr<store::EodRunRow> ChangeRun(
+      absl::CivilDay day,
+      absl::FunctionRef<absl::StatusOr<bool>(pqxx::work&, store::EodRunRow&)> change);
 
   store::PgPool& pool_;
   ReferenceCache& cache_;

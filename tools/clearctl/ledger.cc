@@ -13,6 +13,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "core/fixed_point.h"
 #include "core/status_macros.h"
 #include "tools/clearctl/command.h"
 #include "tools/clearctl/flags.h"
@@ -22,15 +23,6 @@ namespace {
 
 using LedgerStub = pb::LedgerService::Stub;
 using tools::TextTable;
-
-// "1234.05", "-0.07": exact, whatever the magnitude (INT64_MIN included).
-std::string FormatCents(int64_t cents) {
-  const uint64_t magnitude =
-      cents < 0 ? uint64_t{0} - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
-  const uint64_t fraction = magnitude % 100;
-  return absl::StrCat(cents < 0 ? "-" : "", magnitude / 100, ".", fraction < 10 ? "0" : "",
-                      fraction);
-}
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
@@ -45,7 +37,7 @@ absl::Status Balances(const Clients& clients, const Args& /*args*/) {
   for (const pb::LedgerBalance& b : response.balances()) {
     const pb::LedgerAccount& a = b.account();
     table.AddRow({a.ledger_account_id(), a.kind(), OrDash(a.member_id()), OrDash(a.origin()),
-                  a.currency(), FormatCents(b.balance_cents()), absl::StrCat(b.line_count())});
+                  a.currency(), FormatFixed(b.balance_cents(), 2), absl::StrCat(b.line_count())});
   }
   return Print(response, table);
 }
@@ -68,7 +60,7 @@ absl::Status Journal(const Clients& clients, const Args& /*args*/) {
     for (const pb::JournalLine& line : e.lines()) {
       table.AddRow({first ? absl::StrCat(e.entry_id()) : "", first ? e.business_date() : "",
                     first ? e.idempotency_key() : "", first ? e.kind() : "",
-                    line.account().ledger_account_id(), FormatCents(line.amount_cents())});
+                    line.account().ledger_account_id(), FormatFixed(line.amount_cents(), 2)});
       first = false;
     }
   }
