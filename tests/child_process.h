@@ -27,6 +27,8 @@ class ChildProcess {
 
   bool started() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
+  // Whether WaitForExit saw the process end.
+  bool exited() const { return exited_; }
   // The first stderr line containing `needle`, or nullopt on timeout or end of output.
   std::optional<std::string> ReadStderrLineContaining(absl::string_view needle,
                                                       absl::Duration timeout);

@@ -56,6 +56,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/child_process.h"
+#include "tests/private_cluster.h"
 #include "tokenclear/v1/reference_data.grpc.pb.h"
 #include "tokenclear/v1/trade_capture.grpc.pb.h"
 #include "tools/feed_generator.h"
@@ -68,8 +69,6 @@ namespace {
 namespace pb = ::tokenclear::v1;
 using FeedStream = grpc::ClientReaderWriter<pb::FeedMessage, pb::FeedReply>;
 
-constexpr char kPgBin[] = "/usr/lib/postgresql/15/bin";
-constexpr char kRunuser[] = "/usr/sbin/runuser";
 constexpr char kAdminToken[] = "crash-admin-token-00001";
 constexpr char kExchangeToken[] = "crash-exchange-token-001";
 constexpr char kOpenDate[] = "2026-11-23";
@@ -86,254 +85,6 @@ constexpr int kMaxLogonAttempts = 30;
 constexpr absl::Duration kMaxLogonBackoff = absl::Seconds(1);
 constexpr absl::Duration kSessionDeadline = absl::Seconds(60);
 constexpr absl::Duration kBudget = absl::Minutes(3);
-
-std::string Tool(absl::string_view name) { return absl::StrCat(kPgBin, "/", name); }
-
-// Runs argv (argv[0] an absolute path) from "/", stdin from /dev/null, stdout and
-// stderr appended to `log_path`; kills it after `timeout`. Daemons started by the
-// command (pg_ctl start) inherit no pipe of ours, so waiting never depends on them.
-absl::Status RunCommand(const std::vector<std::string>& argv, const std::string& log_path,
-                        absl::Duration timeout) {
-  std::vector<std::string> args = argv;
-  std::vector<char*> arg_ptrs;
-  for (std::string& arg : args) arg_ptrs.push_back(arg.data());
-  arg_ptrs.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  // The postgres user may not be able to enter the test's working directory.
-  posix_spawn_file_actions_addchdir_np(&actions, "/");
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, arg_ptrs[0], &actions, nullptr, arg_ptrs.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    return absl::InternalError(absl::StrCat("cannot start ", argv[0], ": ", strerror(spawned)));
-  }
-  const absl::Time deadline = absl::Now() + timeout;
-  int status = 0;
-  for (pid_t done = 0; done != pid;) {
-    done = waitpid(pid, &status, WNOHANG);
-    if (done < 0 && errno != EINTR) return absl::InternalError("waitpid failed");
-    if (done == pid) break;
-    if (absl::Now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return absl::DeadlineExceededError(absl::StrCat(
-          absl::StrJoin(argv, " "), " did not finish in ", absl::FormatDuration(timeout)));
-    }
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat(absl::StrJoin(argv, " "), " failed (wait status ", status,
-                                          "), output in ", log_path));
-}
-
-// A TCP port on 127.0.0.1 that nothing listens on right now.
-int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-// A throwaway PostgreSQL 15 cluster of this test alone.
-class PrivatePostgres {
- public:
-  PrivatePostgres() = default;
-  PrivatePostgres(const PrivatePostgres&) = delete;
-  PrivatePostgres& operator=(const PrivatePostgres&) = delete;
-  ~PrivatePostgres() {
-    if (root_.empty()) return;
-    if (running_) (void)StopImmediately();
-    std::error_code ignored;
-    std::filesystem::remove_all(root_, ignored);
-  }
-
-  // initdb, loopback-only configuration, a guardian, start, and the test's database.
-  absl::Status Create() {
-    char folder[] = "/tmp/tc_crash_pg_XXXXXX";
-    if (mkdtemp(folder) == nullptr) return absl::InternalError("mkdtemp failed");
-    root_ = folder;
-    data_ = root_ + "/data";
-    log_ = root_ + "/postgres.log";
-    commands_log_ = root_ + "/commands.log";
-    if (getuid() == 0) {  // PostgreSQL refuses to run as root
-      const passwd* postgres = getpwnam("postgres");
-      if (postgres == nullptr) return absl::FailedPreconditionError("no postgres user");
-      if (chown(root_.c_str(), postgres->pw_uid, postgres->pw_gid) != 0) {
-        return absl::InternalError("cannot give the cluster folder to postgres");
-      }
-      as_postgres_ = {kRunuser, "-u", "postgres", "--"};
-    }
-    if (absl::Status s = StartGuardian(); !s.ok()) return s;
-    if (absl::Status s =
-            RunCommand(AsPostgres({Tool("initdb"), "-D", data_, "-A", "trust", "-U", "postgres",
-                                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"}),
-                       commands_log_, absl::Seconds(120));
-        !s.ok()) {
-      return s;
-    }
-    // Durable commits, as in deploy/pg.sh: an acknowledged trade must survive the crash.
-    std::ofstream(data_ + "/postgresql.conf", std::ios::app)
-        << "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\n"
-           "fsync = on\nsynchronous_commit = on\nfull_page_writes = on\n"
-           "max_connections = 40\nshared_buffers = 128MB\nlog_min_messages = warning\n";
-    // A self-check of this test: TOKENCLEAR_CRASH_PG_SETTING="synchronous_commit = off"
-    // must make it fail (acknowledged commits lost at an immediate stop).
-    if (const char* setting = std::getenv("TOKENCLEAR_CRASH_PG_SETTING"); setting != nullptr) {
-      std::ofstream(data_ + "/postgresql.conf", std::ios::app) << setting << "\n";
-    }
-    absl::Status started = absl::UnavailableError("no port tried");
-    for (int attempt = 0; attempt < 3 && !started.ok(); ++attempt) {  // a port may be taken
-      port_ = FreeLoopbackPort();
-      std::ofstream(data_ + "/postgresql.conf", std::ios::app) << "port = " << port_ << "\n";
-      started = Start();
-    }
-    if (!started.ok()) return started;
-    try {
-      pqxx::connection connection(Url("postgres"));
-      pqxx::nontransaction(connection).exec0(absl::StrCat("CREATE DATABASE ", kDatabase));
-    } catch (const std::exception& e) {
-      return absl::InternalError(absl::StrCat("creating the database: ", e.what()));
-    }
-    return absl::OkStatus();
-  }
-
-  // Starts the cluster; after an immediate stop this is crash recovery.
-  absl::Status Start() {
-    absl::Status status =
-        RunCommand(AsPostgres({Tool("pg_ctl"), "-D", data_, "-l", log_, "-w", "-t", "60", "start"}),
-                   commands_log_, absl::Seconds(90));
-    running_ = status.ok();
-    return status;
-  }
-
-  // Immediate shutdown: the postmaster SIGQUITs every backend, no checkpoint, open
-  // transactions are lost and the next start replays the WAL, as after a power cut of
-  // the database server (the operating system's page cache survives, though).
-  absl::Status StopImmediately() {
-    absl::Status status = RunCommand(
-        AsPostgres({Tool("pg_ctl"), "-D", data_, "-m", "immediate", "-w", "-t", "60", "stop"}),
-        commands_log_, absl::Seconds(90));
-    if (status.ok()) running_ = false;
-    return status;
-  }
-
-  // The guardian kills the server whose pid is in <folder>/server.pid if its environment
-  // has TC_CRASH_GUARD=<folder> (a pid may be reused).
-  const std::string& folder() const { return root_; }
-
-  std::string Url(absl::string_view database) const {
-    return absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/", database);
-  }
-
-  // For failure messages: what PostgreSQL and the commands said.
-  std::string Logs() const {
-    std::string text;
-    for (const std::string& path : {commands_log_, log_}) {
-      std::ifstream file(path);
-      text +=
-          absl::StrCat("--- ", path, "\n", std::string(std::istreambuf_iterator<char>(file), {}));
-    }
-    return text.size() > 8000 ? text.substr(text.size() - 8000) : text;
-  }
-
- private:
-  std::vector<std::string> AsPostgres(std::vector<std::string> argv) const {
-    argv.insert(argv.begin(), as_postgres_.begin(), as_postgres_.end());
-    return argv;
-  }
-
-  // A detached shell (its own session, so that killing this test's process tree spares
-  // it) that waits for this process to end, then kills the server it had running (pid in
-  // server.pid), stops the cluster and removes the folder. After a normal end the
-  // destructors have done all of that already.
-  absl::Status StartGuardian() {
-    const std::string script =
-        "pid=$1 dir=$2; shift 2; "
-        "while kill -0 \"$pid\" 2>/dev/null; do sleep 1; done; "
-        "if [ -f \"$dir/server.pid\" ]; then s=$(cat \"$dir/server.pid\"); "
-        "tr '\\0' '\\n' <\"/proc/$s/environ\" 2>/dev/null | grep -qxF \"TC_CRASH_GUARD=$dir\" "
-        "&& kill -9 \"$s\"; fi; "
-        "if [ -f \"$dir/data/postmaster.pid\" ]; then "
-        "\"$@\" -D \"$dir/data\" -m immediate -w stop; fi; rm -rf -- \"$dir\"";
-    std::vector<std::string> argv = {
-        "/usr/bin/setsid",      "-f", "/bin/sh", "-c", script, "tc_crash_pg_guardian",
-        absl::StrCat(getpid()), root_};
-    for (const std::string& part : AsPostgres({Tool("pg_ctl")})) argv.push_back(part);
-    return RunCommand(argv, "/dev/null", absl::Seconds(10));
-  }
-
-  std::string root_, data_, log_, commands_log_;
-  std::vector<std::string> as_postgres_;
-  int port_ = 0;
-  bool running_ = false;
-};
-
-// The real server binary, on a fresh loopback port each time it starts.
-class ServerProcess {
- public:
-  // Each server started is marked for PrivatePostgres's guardian of `guard_folder`.
-  explicit ServerProcess(std::string guard_folder) : guard_folder_(std::move(guard_folder)) {}
-
-  absl::Status Start(const std::string& pg_url) {
-    process_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{TC_SERVER_BINARY, "--listen=127.0.0.1:0", "--db_connections=4",
-                                 "--health_grace_ms=0", "--drain_seconds=5"},
-        std::vector<std::string>{absl::StrCat("TOKENCLEAR_PG_URL=", pg_url),
-                                 absl::StrCat("TOKENCLEAR_ADMIN_TOKEN=", kAdminToken),
-                                 absl::StrCat("TC_CRASH_GUARD=", guard_folder_)});
-    if (!process_->started()) return absl::InternalError("cannot start " TC_SERVER_BINARY);
-    std::ofstream(guard_folder_ + "/server.pid", std::ios::trunc) << process_->pid() << "\n";
-    std::optional<std::string> serving =
-        process_->ReadStderrLineContaining("serving on port", absl::Seconds(30));
-    int port = 0;
-    if (!serving || !absl::SimpleAtoi(serving->substr(serving->rfind(' ') + 1), &port)) {
-      return absl::UnavailableError(absl::StrCat("server did not start: ", Log()));
-    }
-    channel_ =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-    return absl::OkStatus();
-  }
-
-  void KillNine() {
-    process_->Signal(SIGKILL);
-    (void)process_->WaitForExit(absl::Seconds(10));
-  }
-
-  // SIGTERM; the exit code of a graceful drain, or nullopt.
-  std::optional<int> Stop() {
-    process_->Signal(SIGTERM);
-    return process_->WaitForExit(absl::Seconds(20));
-  }
-
-  // Reads what the server wrote to stderr so far, so that the pipe never fills up.
-  void Pump() { (void)process_->ReadStderrLineContaining("\x01", absl::Milliseconds(5)); }
-
-  std::string Log() const {
-    const std::string& text = process_->stderr_text();
-    return text.size() > 4000 ? text.substr(text.size() - 4000) : text;
-  }
-
-  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
-
- private:
-  std::string guard_folder_;
-  std::unique_ptr<ChildProcess> process_;
-  std::shared_ptr<grpc::Channel> channel_;
-};
 
 void Authorize(grpc::ClientContext& context, const std::string& token, absl::Duration deadline) {
   context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
@@ -664,10 +415,10 @@ TEST_F(CrashIngestTest, AcknowledgedTradesSurviveServerKillsAndPostgresImmediate
   std::printf("crash_ingest: seed %llu\n", static_cast<unsigned long long>(seed));
 
   PrivatePostgres postgres;
-  const absl::Status created = postgres.Create();
+  const absl::Status created = postgres.Create(kDatabase);
   ASSERT_TRUE(created.ok()) << created << "\n" << postgres.Logs();
   const std::string url = postgres.Url(kDatabase);
-  ServerProcess server(postgres.folder());
+  ServerProcess server(TC_SERVER_BINARY, kAdminToken, postgres.folder());
   absl::Status started = server.Start(url);
   ASSERT_TRUE(started.ok()) << started;
   const absl::Duration setup = absl::Now() - test_start;
