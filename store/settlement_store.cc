@@ -80,12 +80,13 @@ Sha256Digest DigestFromField(const pqxx::field& field) {
 
 std::vector<StoredPrice> LoadPrices(pqxx::transaction_base& tx, absl::CivilDay day, int version) {
   std::vector<StoredPrice> prices;
-  for (const pqxx::row& r :
-       tx.exec_params("SELECT instrument_id, price_micros, tier, previous_settlement_micros"
-                      " FROM settlement_prices WHERE business_date = $1::date AND version = $2"
-                      " ORDER BY instrument_id COLLATE \"C\"",
-                      DateParam(day), version)) {
-    StoredPrice p{r[0].as<std::string>(), r[1].as<int64_t>(), TierOf(r[2]), std::nullopt};
+  for (const pqxx::row& r : tx.exec_params(
+           "SELECT instrument_id, price_micros, tier, previous_settlement_micros,"
+           " corrected FROM settlement_prices WHERE business_date = $1::date AND version = $2"
+           " ORDER BY instrument_id COLLATE \"C\"",
+           DateParam(day), version)) {
+    StoredPrice p{r[0].as<std::string>(), r[1].as<int64_t>(), TierOf(r[2]), std::nullopt,
+                  r[4].as<bool>()};
     if (!r[3].is_null()) p.previous_settlement_micros = r[3].as<int64_t>();
     prices.push_back(std::move(p));
   }
@@ -93,14 +94,16 @@ std::vector<StoredPrice> LoadPrices(pqxx::transaction_base& tx, absl::CivilDay d
 }
 
 constexpr char kSetColumns[] =
-    "SELECT business_date, version, status, proposed_by, coalesce(approved_by, '')"
-    " FROM settlement_price_sets ";
+    "SELECT business_date, version, status, proposed_by, coalesce(approved_by, ''),"
+    " corrects_version, reason FROM settlement_price_sets ";
 
 std::vector<PriceSetRow> SetsOf(pqxx::transaction_base& tx, const pqxx::result& result) {
   std::vector<PriceSetRow> sets;
   for (const pqxx::row& r : result) {
     PriceSetRow set{DateFromField(r[0]),    r[1].as<int>(),         ValueOf(kSetStatuses, r[2]),
-                    r[3].as<std::string>(), r[4].as<std::string>(), {}};
+                    r[3].as<std::string>(), r[4].as<std::string>(), {},
+                    std::nullopt,           r[6].as<std::string>()};
+    if (!r[5].is_null()) set.corrects_version = r[5].as<int>();
     set.prices = LoadPrices(tx, set.business_date, set.version);
     sets.push_back(std::move(set));
   }
@@ -197,14 +200,16 @@ void InsertPriceSet(pqxx::transaction_base& tx, const PriceSetRow& set,
                     const Sha256Digest& inputs_sha256, absl::Time at) {
   tx.exec_params(
       "INSERT INTO settlement_price_sets (business_date, version, status, proposed_by,"
-      " proposed_at, inputs_sha256) VALUES ($1::date, $2, $3, $4, $5::timestamptz,"
-      " decode($6, 'hex'))",
+      " proposed_at, inputs_sha256, corrects_version, reason) VALUES ($1::date, $2, $3, $4,"
+      " $5::timestamptz, decode($6, 'hex'), $7, $8)",
       DateParam(set.business_date), set.version, NameOf(kSetStatuses, set.status), set.proposed_by,
-      TimeParam(at), HexParam(inputs_sha256));
+      TimeParam(at), HexParam(inputs_sha256), set.corrects_version, set.reason);
   for (const StoredPrice& p : set.prices) {
-    tx.exec_params("INSERT INTO settlement_prices VALUES ($1::date, $2, $3, $4, $5, $6)",
-                   DateParam(set.business_date), set.version, p.instrument_id, p.price_micros,
-                   std::string(settlement::PriceTierName(p.tier)), p.previous_settlement_micros);
+    tx.exec_params(
+        "INSERT INTO settlement_prices (business_date, version, instrument_id, price_micros, tier,"
+        " previous_settlement_micros, corrected) VALUES ($1::date, $2, $3, $4, $5, $6, $7)",
+        DateParam(set.business_date), set.version, p.instrument_id, p.price_micros,
+        std::string(settlement::PriceTierName(p.tier)), p.previous_settlement_micros, p.corrected);
   }
 }
 
@@ -243,7 +248,7 @@ std::optional<EodRunRow> LoadEodRun(pqxx::transaction_base& tx, absl::CivilDay d
   pqxx::result r =
       tx.exec_params(absl::StrCat("SELECT business_date, status, steps_done, started_by, ",
                                   MicrosOf("started_at"), ", ", MicrosOf("updated_at"),
-                                  ", message, price_version, next_business_date FROM eod_runs"
+                                  ", message, price_version, next_business_date, pass FROM eod_runs"
                                   " WHERE business_date = $1::date",
                                   for_update ? " FOR UPDATE" : ""),
                      DateParam(day));
@@ -260,6 +265,7 @@ std::optional<EodRunRow> LoadEodRun(pqxx::transaction_base& tx, absl::CivilDay d
                 std::nullopt};
   if (!row[7].is_null()) run.price_version = row[7].as<int>();
   if (!row[8].is_null()) run.next_business_date = DateFromField(row[8]);
+  run.pass = row[9].as<int>();
   return run;
 }
 
@@ -276,34 +282,44 @@ void UpdateEodRun(pqxx::transaction_base& tx, const EodRunRow& run) {
   if (run.next_business_date) next = DateParam(*run.next_business_date);
   tx.exec_params(
       "UPDATE eod_runs SET status = $2, steps_done = $3, updated_at = $4::timestamptz,"
-      " message = $5, price_version = $6, next_business_date = $7::date"
+      " message = $5, price_version = $6, next_business_date = $7::date, pass = $8"
       " WHERE business_date = $1::date",
       DateParam(run.business_date), NameOf(kRunStatuses, run.status), run.steps_done,
-      TimeParam(run.updated_at), run.message, run.price_version, next);
+      TimeParam(run.updated_at), run.message, run.price_version, next, run.pass);
 }
 
 std::vector<EodStepRow> LoadEodSteps(pqxx::transaction_base& tx, absl::CivilDay day) {
   std::vector<EodStepRow> steps;
-  for (const pqxx::row& r : tx.exec_params(
-           absl::StrCat("SELECT step_no, step, encode(inputs_sha256, 'hex'),"
-                        " encode(outputs_sha256, 'hex'), rows_written, run_by, ",
-                        MicrosOf("started_at"), ", ", MicrosOf("finished_at"),
-                        " FROM eod_steps WHERE business_date = $1::date ORDER BY step_no"),
-           DateParam(day))) {
-    steps.push_back({day, r[0].as<int>(), r[1].as<std::string>(), DigestFromField(r[2]),
-                     DigestFromField(r[3]), r[4].as<int64_t>(), r[5].as<std::string>(),
-                     TimeFromMicros(r[6]), TimeFromMicros(r[7])});
+  for (const pqxx::row& r :
+       tx.exec_params(absl::StrCat("SELECT step_no, step, encode(inputs_sha256, 'hex'),"
+                                   " encode(outputs_sha256, 'hex'), rows_written, run_by, ",
+                                   MicrosOf("started_at"), ", ", MicrosOf("finished_at"),
+                                   ", pass FROM eod_steps WHERE business_date = $1::date"
+                                   " ORDER BY pass, step_no"),
+                      DateParam(day))) {
+    steps.push_back({day, r[8].as<int>(), r[0].as<int>(), r[1].as<std::string>(),
+                     DigestFromField(r[2]), DigestFromField(r[3]), r[4].as<int64_t>(),
+                     r[5].as<std::string>(), TimeFromMicros(r[6]), TimeFromMicros(r[7])});
   }
   return steps;
 }
 
 void InsertEodStep(pqxx::transaction_base& tx, const EodStepRow& step) {
   tx.exec_params(
-      "INSERT INTO eod_steps VALUES ($1::date, $2, $3, decode($4, 'hex'), decode($5, 'hex'),"
-      " $6, $7, $8::timestamptz, $9::timestamptz)",
+      "INSERT INTO eod_steps (business_date, step_no, step, inputs_sha256, outputs_sha256,"
+      " rows_written, run_by, started_at, finished_at, pass) VALUES ($1::date, $2, $3,"
+      " decode($4, 'hex'), decode($5, 'hex'), $6, $7, $8::timestamptz, $9::timestamptz, $10)",
       DateParam(step.business_date), step.step_no, step.step, HexParam(step.inputs_sha256),
       HexParam(step.outputs_sha256), step.rows_written, step.run_by, TimeParam(step.started_at),
-      TimeParam(step.finished_at));
+      TimeParam(step.finished_at), step.pass);
+}
+
+bool EodStepDone(pqxx::transaction_base& tx, absl::CivilDay day, int pass, int step_no) {
+  return !tx.exec_params(
+                "SELECT 1 FROM eod_steps WHERE business_date = $1::date AND pass = $2"
+                " AND step_no = $3",
+                DateParam(day), pass, step_no)
+              .empty();
 }
 
 std::optional<absl::CivilDay> LoadPreviousSettledDate(pqxx::transaction_base& tx,
@@ -440,11 +456,11 @@ void CopyVariationMargin(pqxx::transaction_base& tx, absl::CivilDay day,
         tx, "vm_position_marks",
         std::vector<std::string>{"business_date", "account_id", "instrument_id", "kind",
                                  "long_quantity", "short_quantity", "previous_settlement_micros",
-                                 "settlement_micros", "amount_micros"});
+                                 "settlement_micros", "amount_micros", "pass"});
     for (const settlement::PositionMark& m : rows.margin->positions) {
       copy << std::make_tuple(date, m.account_id, m.instrument_id, rows.kind, m.long_quantity,
                               m.short_quantity, m.previous_settlement_micros, m.settlement_micros,
-                              m.amount_micros);
+                              m.amount_micros, rows.pass);
     }
     copy.complete();
   }
@@ -453,35 +469,39 @@ void CopyVariationMargin(pqxx::transaction_base& tx, absl::CivilDay day,
         tx, "vm_trade_marks",
         std::vector<std::string>{"business_date", "trade_id", "side", "account_id", "instrument_id",
                                  "kind", "signed_quantity", "price_micros", "settlement_micros",
-                                 "amount_micros"});
+                                 "amount_micros", "pass"});
     for (const settlement::TradeMark& m : rows.margin->trades) {
       copy << std::make_tuple(date, m.trade_id, std::string(m.signed_quantity > 0 ? "B" : "S"),
                               m.account_id, m.instrument_id, rows.kind, m.signed_quantity,
-                              m.price_micros, m.settlement_micros, m.amount_micros);
+                              m.price_micros, m.settlement_micros, m.amount_micros, rows.pass);
     }
     copy.complete();
   }
   for (const settlement::CashCall& c : rows.cash->calls) {
-    tx.exec_params("INSERT INTO vm_origin_totals VALUES ($1::date, $2, $3, $4, $5, $6, $7)", date,
-                   rows.kind, c.member_id,
-                   c.origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER", c.currency,
-                   c.amount_micros, c.amount_cents);
+    tx.exec_params(
+        "INSERT INTO vm_origin_totals (business_date, kind, member_id, origin, currency,"
+        " amount_micros, amount_cents, pass) VALUES ($1::date, $2, $3, $4, $5, $6, $7, $8)",
+        date, rows.kind, c.member_id, c.origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER",
+        c.currency, c.amount_micros, c.amount_cents, rows.pass);
   }
   for (const settlement::CashResidual& r : rows.cash->residuals) {
-    tx.exec_params("INSERT INTO vm_rounding VALUES ($1::date, $2, $3, $4)", date, rows.kind,
-                   r.currency, r.ccp_rounding_cents);
+    tx.exec_params(
+        "INSERT INTO vm_rounding (business_date, kind, currency, ccp_rounding_cents, pass)"
+        " VALUES ($1::date, $2, $3, $4, $5)",
+        date, rows.kind, r.currency, r.ccp_rounding_cents, rows.pass);
   }
 }
 
 std::vector<OriginTotalRow> LoadOriginTotals(pqxx::transaction_base& tx, absl::CivilDay day,
-                                             const std::string& member_id) {
+                                             int pass, const std::string& member_id) {
   std::vector<OriginTotalRow> rows;
-  for (const pqxx::row& r : tx.exec_params(
-           "SELECT kind, member_id, origin, currency, amount_micros, amount_cents"
-           " FROM vm_origin_totals WHERE business_date = $1::date AND ($2 = '' OR member_id = $2)"
-           " ORDER BY kind COLLATE \"C\", member_id COLLATE \"C\", origin DESC,"
-           " currency COLLATE \"C\"",
-           DateParam(day), member_id)) {
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT kind, member_id, origin, currency, amount_micros, amount_cents"
+                      " FROM vm_origin_totals WHERE business_date = $1::date AND pass = $3"
+                      " AND ($2 = '' OR member_id = $2)"
+                      " ORDER BY kind COLLATE \"C\", member_id COLLATE \"C\", origin DESC,"
+                      " currency COLLATE \"C\"",
+                      DateParam(day), member_id, pass)) {
     rows.push_back(
         {r[0].as<std::string>(), r[1].as<std::string>(),
          r[2].as<std::string>() == "HOUSE" ? clearing::Origin::kHouse : clearing::Origin::kCustomer,
@@ -490,33 +510,49 @@ std::vector<OriginTotalRow> LoadOriginTotals(pqxx::transaction_base& tx, absl::C
   return rows;
 }
 
-std::vector<RoundingRow> LoadRounding(pqxx::transaction_base& tx, absl::CivilDay day) {
+std::vector<RoundingRow> LoadRounding(pqxx::transaction_base& tx, absl::CivilDay day, int pass) {
   std::vector<RoundingRow> rows;
   for (const pqxx::row& r :
        tx.exec_params("SELECT kind, currency, ccp_rounding_cents FROM vm_rounding"
-                      " WHERE business_date = $1::date ORDER BY kind COLLATE \"C\","
+                      " WHERE business_date = $1::date AND pass = $2 ORDER BY kind COLLATE \"C\","
                       " currency COLLATE \"C\"",
-                      DateParam(day))) {
+                      DateParam(day), pass)) {
     rows.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>()});
   }
   return rows;
 }
 
 absl::flat_hash_map<std::string, int64_t> SumStoredMarks(pqxx::transaction_base& tx,
-                                                         absl::CivilDay day) {
+                                                         absl::CivilDay day, int pass) {
   absl::flat_hash_map<std::string, int64_t> sums;
   for (const pqxx::row& r : tx.exec_params(
            "SELECT p.currency, sum(m.amount)::bigint FROM ("
            " SELECT instrument_id, amount_micros AS amount FROM vm_position_marks"
-           "  WHERE business_date = $1::date"
+           "  WHERE business_date = $1::date AND pass = $2"
            " UNION ALL SELECT instrument_id, amount_micros FROM vm_trade_marks"
-           "  WHERE business_date = $1::date) m"
+           "  WHERE business_date = $1::date AND pass = $2) m"
            " JOIN instruments i USING (instrument_id) JOIN products p USING (product_code)"
            " GROUP BY p.currency",
-           DateParam(day))) {
+           DateParam(day), pass)) {
     sums[r[0].as<std::string>()] = r[1].as<int64_t>();
   }
   return sums;
+}
+
+std::optional<absl::CivilDay> LatestLockedPriceDate(pqxx::transaction_base& tx) {
+  pqxx::result r =
+      tx.exec("SELECT max(business_date) FROM settlement_price_sets WHERE status = 'LOCKED'");
+  if (r[0][0].is_null()) return std::nullopt;
+  return DateFromField(r[0][0]);
+}
+
+int64_t SupersedeLaterPriceSets(pqxx::transaction_base& tx, absl::CivilDay day) {
+  return tx
+      .exec_params(
+          "UPDATE settlement_price_sets SET status = 'SUPERSEDED'"
+          " WHERE business_date > $1::date AND status IN ('PROPOSED', 'APPROVED')",
+          DateParam(day))
+      .affected_rows();
 }
 
 std::vector<std::string> LoadExpiringInstruments(pqxx::transaction_base& tx, absl::CivilDay day) {

@@ -54,6 +54,7 @@ struct StoredPrice {
   int64_t price_micros = 0;
   settlement::PriceTier tier = settlement::PriceTier::kCarried;
   std::optional<int64_t> previous_settlement_micros;
+  bool corrected = false;  // changed by a correction after the lock
 };
 
 struct PriceSetRow {
@@ -63,6 +64,8 @@ struct PriceSetRow {
   std::string proposed_by;
   std::string approved_by;          // empty until approved
   std::vector<StoredPrice> prices;  // by instrument id, byte order
+  std::optional<int> corrects_version;  // a correction: the locked version it replaces
+  std::string reason;                   // a correction's reason
 };
 
 // Every version of `day` (or only `version` when > 0), oldest first, with prices.
@@ -103,6 +106,7 @@ struct EodRunRow {
   std::string message;
   std::optional<int> price_version;
   std::optional<absl::CivilDay> next_business_date;
+  int pass = 1;  // 1, then one more per correction after the lock
 };
 
 std::optional<EodRunRow> LoadEodRun(pqxx::transaction_base& tx, absl::CivilDay day,
@@ -112,6 +116,7 @@ void UpdateEodRun(pqxx::transaction_base& tx, const EodRunRow& run);
 
 struct EodStepRow {
   absl::CivilDay business_date;
+  int pass = 1;
   int step_no = 0;
   std::string step;
   Sha256Digest inputs_sha256{};
@@ -122,8 +127,11 @@ struct EodStepRow {
   absl::Time finished_at;
 };
 
+// Every pass's steps, by pass then step number.
 std::vector<EodStepRow> LoadEodSteps(pqxx::transaction_base& tx, absl::CivilDay day);
 void InsertEodStep(pqxx::transaction_base& tx, const EodStepRow& step);
+// Whether step `step_no` of the date's pass `pass` is recorded.
+bool EodStepDone(pqxx::transaction_base& tx, absl::CivilDay day, int pass, int step_no);
 
 // The date of the last completed run before `day`, if any.
 std::optional<absl::CivilDay> LoadPreviousSettledDate(pqxx::transaction_base& tx,
@@ -168,6 +176,7 @@ struct VariationRows {
   const settlement::VariationMargin* margin = nullptr;
   const settlement::CashSettlement* cash = nullptr;
   std::string kind;
+  int pass = 1;
 };
 
 // Writes the marks (COPY), the origin totals and the rounding residuals of one kind.
@@ -187,14 +196,20 @@ struct RoundingRow {
   int64_t ccp_rounding_cents = 0;
 };
 
-// Ordered by kind, member, origin, currency (byte order).
+// The totals of one pass of the run, ordered by kind, member, origin, currency (byte order).
 std::vector<OriginTotalRow> LoadOriginTotals(pqxx::transaction_base& tx, absl::CivilDay day,
-                                             const std::string& member_id = "");
-std::vector<RoundingRow> LoadRounding(pqxx::transaction_base& tx, absl::CivilDay day);
+                                             int pass, const std::string& member_id = "");
+std::vector<RoundingRow> LoadRounding(pqxx::transaction_base& tx, absl::CivilDay day, int pass);
 
-// The sum of every mark of `day` per currency, as stored (the read-back check).
+// The sum of every mark of `day`'s pass per currency, as stored (the read-back check).
 absl::flat_hash_map<std::string, int64_t> SumStoredMarks(pqxx::transaction_base& tx,
-                                                         absl::CivilDay day);
+                                                         absl::CivilDay day, int pass);
+
+// The latest date with a locked price set, if any.
+std::optional<absl::CivilDay> LatestLockedPriceDate(pqxx::transaction_base& tx);
+// Sets of dates after `day` that are PROPOSED or APPROVED become SUPERSEDED (they recorded
+// `day`'s settlement as their previous one); returns how many.
+int64_t SupersedeLaterPriceSets(pqxx::transaction_base& tx, absl::CivilDay day);
 
 // ---- Expiry ----
 

@@ -97,6 +97,7 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.TreasuryService/SubmitSettlementPrices", {Who::kExchange}},
     {"tokenclear.v1.TreasuryService/ProposeSettlementPrices", {Who::kTreasury}},
     {"tokenclear.v1.TreasuryService/ApproveSettlementPrices", {Who::kTreasury}},
+    {"tokenclear.v1.TreasuryService/CorrectSettlementPrices", {Who::kTreasury}},
     {"tokenclear.v1.TreasuryService/ListSettlementPrices", kEveryRole},
     {"tokenclear.v1.TreasuryService/RunEndOfDay", {Who::kTreasury}},
     {"tokenclear.v1.TreasuryService/StopEndOfDay", {Who::kTreasury}},

@@ -308,6 +308,20 @@ class Desk {
     EXPECT_EQ(response.unbalanced_entries(), 0);
     EXPECT_EQ(response.balance_mismatches(), 0);
     EXPECT_EQ(response.settlement_nonzero_dates(), 0);
+    EXPECT_EQ(response.variation_margin_nonzero_dates(), 0);
+  }
+
+  grpc::Status Correct(const std::string& date, const std::string& instrument, int64_t price,
+                       const std::string& reason, pb::SettlementPriceSet* set,
+                       const std::string& token = kTreasuryToken) {
+    pb::CorrectSettlementPricesRequest request;
+    request.set_business_date(date);
+    request.set_reason(reason);
+    pb::PriceCorrection* p = request.add_prices();
+    p->set_instrument_id(instrument);
+    p->set_price_micros(price);
+    return Call(*treasury_, &pb::TreasuryService::Stub::CorrectSettlementPrices, token, request,
+                set);
   }
 
   // The fixing of TOKFRONT on `date` from observations all at `value`: one just before the
@@ -833,6 +847,105 @@ TEST_F(EodTest, ARunFailedAtInitialMarginCanBeResumed) {
   call = desk_.RunEod(kD1);
   ASSERT_TRUE(call.status.ok()) << call.status.error_message();
   EXPECT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE);
+}
+
+// ---------------------------------------------------------------------------------------
+// A correction after the lock: a second treasurer approves, the run re-runs what depends
+// on the prices, the ledger reverses and re-posts, the next day starts from the corrected
+// price.
+// ---------------------------------------------------------------------------------------
+TEST_F(EodTest, ACorrectionAfterTheLockReRunsWhatDependsOnThePrices) {
+  desk_.LoadHistory();
+  // CM01-H buys 10 from CM02-H at 3.000; the exchange settles the month at 3.010.
+  desk_.SubmitOk({NewTradeEvent(T("C-1", kDec, "CM01-H", "CM02-H", 10, 3'000'000, kD1))});
+  desk_.SettleDay(kD1, {{kDec, 3'010'000}});
+  // (3.010 - 3.000) x 10 x 1000 = 100,000,000 micro-USD = $100.00 to CM01's house.
+  EXPECT_EQ(desk_.Vm(kD1)["CM01/HOUSE/DAILY"],
+            std::make_pair(int64_t{100'000'000}, int64_t{10'000}));
+  EXPECT_EQ(desk_.Balances()["CM01:HOUSE:CASH:USD"], -10'000);
+
+  // Refusals, each naming what is wrong, nothing written.
+  const std::map<std::string, int64_t> before = desk_.TableCounts();
+  pb::SettlementPriceSet set;
+  grpc::Status status = desk_.Correct(kD1, kDec, 3'020'000, "", &set);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("reason"));
+  status = desk_.Correct(kD1, "TKF-202701", 3'020'000, "typo", &set);
+  EXPECT_EQ(status.error_code(), grpc::NOT_FOUND) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("prices[0].instrument_id 'TKF-202701'"));
+  status = desk_.Correct(kD1, kDec, 3'020'001, "typo", &set);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("prices[0].price_micros 3020001"));
+  status = desk_.Correct(kD1, kDec, 3'020'000, "typo", &set, kCm01Token);
+  EXPECT_EQ(status.error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_EQ(desk_.TableCounts(), before);
+
+  // The correction: treasury1 proposes it, treasury1 may not approve it, treasury2 does.
+  status = desk_.Correct(kD1, kDec, 3'020'000, "exchange price keyed wrong", &set);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(set.version(), 2);
+  EXPECT_EQ(set.corrects_version(), 1);
+  EXPECT_EQ(set.status(), pb::PRICE_SET_STATUS_PROPOSED);
+  ASSERT_EQ(set.prices_size(), 1);
+  EXPECT_TRUE(set.prices(0).corrected());
+  EXPECT_EQ(set.prices(0).tier(), pb::PRICE_TIER_EXCHANGE);
+  pb::SettlementPriceSet approved;
+  status = desk_.Approve(kD1, 2, kTreasuryToken, &approved);
+  EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("four eyes"));
+  ASSERT_TRUE(desk_.Approve(kD1, 2, kTreasury2Token, &approved).ok());
+  EXPECT_EQ(desk_.Rows("SELECT version, status FROM settlement_price_sets"
+                       " WHERE business_date = '2026-11-23' ORDER BY version"),
+            (std::vector<std::string>{"1|SUPERSEDED", "2|APPROVED"}));
+  // Nothing is recomputed until treasury runs the date again.
+  EXPECT_EQ(desk_.Vm(kD1)["CM01/HOUSE/DAILY"].second, 10'000);
+
+  EodCall call = desk_.RunEod(kD1);
+  ASSERT_TRUE(call.status.ok()) << call.status.error_message();
+  EXPECT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE);
+  EXPECT_EQ(call.run.pass(), 2);
+  EXPECT_EQ(call.run.price_version(), 2);
+  EXPECT_THAT(call.Phases(),
+              ::testing::IsSupersetOf({"LOCK_PRICES:DONE", "MARK_TO_MARKET:DONE",
+                                       "LEDGER_POSTINGS:DONE", "REPORTS_READY:DONE"}));
+  for (const pb::EodProgress& p : call.progress) {
+    EXPECT_THAT(p.step(), ::testing::AnyOf("LOCK_PRICES", "MARK_TO_MARKET", "LEDGER_POSTINGS",
+                                           "REPORTS_READY"))
+        << "a correction re-runs only what depends on the prices";
+  }
+  // (3.020 - 3.000) x 10 x 1000 = $200.00; the ledger reversed the $100 and posted $200.
+  EXPECT_EQ(desk_.Vm(kD1)["CM01/HOUSE/DAILY"],
+            std::make_pair(int64_t{200'000'000}, int64_t{20'000}));
+  EXPECT_EQ(desk_.Vm(kD1)["CM02/HOUSE/DAILY"].second, -20'000);
+  std::map<std::string, int64_t> balances = desk_.Balances();
+  EXPECT_EQ(balances["CM01:HOUSE:CASH:USD"], -20'000);
+  EXPECT_EQ(balances["CM02:HOUSE:CASH:USD"], 20'000);
+  EXPECT_EQ(balances["CCP:VM_SETTLEMENT:USD"], 0);
+  EXPECT_EQ(desk_.Count("SELECT count(*) FROM journal_entries WHERE idempotency_key IN"
+                        " ('REV/VM/2026-11-23/CM01/HOUSE/USD', 'VM/2026-11-23/CM01/HOUSE/USD/P2')"),
+            2);
+  desk_.ExpectLedgerOk();
+
+  // Run again: nothing changes; the replay reproduces the corrected pass.
+  const std::map<std::string, int64_t> corrected = desk_.TableCounts();
+  call = desk_.RunEod(kD1);
+  ASSERT_TRUE(call.status.ok()) << call.status.error_message();
+  EXPECT_EQ(desk_.TableCounts(), corrected);
+  pb::ReplayEndOfDayRequest replay_request;
+  replay_request.set_business_date(kD1);
+  pb::ReplayEndOfDayResponse replay;
+  ASSERT_TRUE(Desk::Call(desk_.treasury(), &pb::TreasuryService::Stub::ReplayEndOfDay,
+                         kRegulatorToken, replay_request, &replay)
+                  .ok());
+  EXPECT_TRUE(replay.identical()) << replay.ShortDebugString();
+
+  // The next day starts from the corrected price: (3.030 - 3.020) x 10 x 1000 = $100.00.
+  desk_.SettleDay(kD2, {{kDec, 3'030'000}});
+  EXPECT_EQ(desk_.Vm(kD2)["CM01/HOUSE/DAILY"].second, 10'000);
+  // Once a later date is locked, the earlier one can no longer be corrected.
+  status = desk_.Correct(kD1, kDec, 3'015'000, "late", &set);
+  EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("2026-11-24 has locked prices"));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -270,7 +270,7 @@ TEST_F(HardeningTest, IndexValuesAndCalibrationRefuseImpossibleDates) {
   };
   for (const Case& c :
        {Case{"NOSUCH", "2026-11-20", grpc::NOT_FOUND, "'NOSUCH' is not the index"},
-        Case{"TOKFRONT", "2026-11-24", grpc::INVALID_ARGUMENT, "is after the open business date"},
+        Case{"TOKFRONT", "2026-11-24", grpc::INVALID_ARGUMENT, "is after the latest business date"},
         Case{"TOKFRONT", "2026-11-21", grpc::INVALID_ARGUMENT,
              "2026-11-21 is not a business day"}}) {
     pb::LoadIndexValuesRequest request;

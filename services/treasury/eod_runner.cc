@@ -21,6 +21,16 @@ namespace {
 
 using settlement::EodStep;
 
+// The run's steps, in their one order; a correction after the lock runs again exactly
+// those that depend on the prices (positions, expiry and margin do not).
+constexpr EodStep kRunSteps[] = {
+    EodStep::kCloseTrading,  EodStep::kLockPrices,     EodStep::kFreezePositions,
+    EodStep::kMarkToMarket,  EodStep::kLedgerPostings, EodStep::kExpiry,
+    EodStep::kInitialMargin, EodStep::kReportsReady,   EodStep::kOpenNextDay};
+static_assert(std::size(kRunSteps) == settlement::kEodStepCount);
+constexpr EodStep kCorrectionSteps[] = {EodStep::kLockPrices, EodStep::kMarkToMarket,
+                                        EodStep::kLedgerPostings, EodStep::kReportsReady};
+
 // The advisory-lock key of a date's run: a tag in the high half, the day in the low.
 int64_t RunLockKey(absl::CivilDay day) {
   constexpr int64_t kEodTag = 0x454F44;  // "EOD"
@@ -109,10 +119,13 @@ settlement::CashSettlement StoredCash(const std::vector<store::OriginTotalRow>& 
   return cash;
 }
 
-absl::StatusOr<std::vector<settlement::JournalEntry>> PlanDayPostings(pqxx::transaction_base& tx,
-                                                                      absl::CivilDay day) {
-  const std::vector<store::OriginTotalRow> totals = store::LoadOriginTotals(tx, day);
-  const std::vector<store::RoundingRow> rounding = store::LoadRounding(tx, day);
+// The postings of one pass's cash: variation margin and final settlement. A pass after the
+// first (a correction) keys its entries "<key>/P<pass>", so they never collide with the
+// entries of the pass they replace.
+absl::StatusOr<std::vector<settlement::JournalEntry>> PassPostings(pqxx::transaction_base& tx,
+                                                                   absl::CivilDay day, int pass) {
+  const std::vector<store::OriginTotalRow> totals = store::LoadOriginTotals(tx, day, pass);
+  const std::vector<store::RoundingRow> rounding = store::LoadRounding(tx, day, pass);
   const std::string step(settlement::EodStepName(EodStep::kLedgerPostings));
   TC_ASSIGN_OR_RETURN(
       std::vector<settlement::JournalEntry> entries,
@@ -123,6 +136,28 @@ absl::StatusOr<std::vector<settlement::JournalEntry>> PlanDayPostings(pqxx::tran
       settlement::PlanCashPostings(day, settlement::CashPostingKind::kFinalSettlement, step,
                                    StoredCash(totals, rounding, "FINAL")));
   entries.insert(entries.end(), final_entries.begin(), final_entries.end());
+  if (pass > 1) {
+    for (settlement::JournalEntry& e : entries) absl::StrAppend(&e.idempotency_key, "/P", pass);
+  }
+  return entries;
+}
+
+// What the ledger step of `pass` posts: the pass's cash, after reversing every entry of the
+// pass before it (a correction replaces the cash, it never edits an entry).
+absl::StatusOr<std::vector<settlement::JournalEntry>> PlanDayPostings(pqxx::transaction_base& tx,
+                                                                      absl::CivilDay day,
+                                                                      int pass) {
+  std::vector<settlement::JournalEntry> entries;
+  if (pass > 1) {
+    TC_ASSIGN_OR_RETURN(std::vector<settlement::JournalEntry> replaced,
+                        PassPostings(tx, day, pass - 1));
+    const std::string step(settlement::EodStepName(EodStep::kLedgerPostings));
+    for (const settlement::JournalEntry& e : replaced) {
+      entries.push_back(settlement::Reversal(e, day, step));
+    }
+  }
+  TC_ASSIGN_OR_RETURN(std::vector<settlement::JournalEntry> current, PassPostings(tx, day, pass));
+  entries.insert(entries.end(), current.begin(), current.end());
   return entries;
 }
 
@@ -236,14 +271,23 @@ absl::StatusOr<store::EodRunRow> EodRunner::Begin(absl::CivilDay day,
           store::InsertEodRun(tx, run);
         } else {
           run = *std::move(stored);
-          if (run.status == store::EodRunStatus::kComplete) return absl::OkStatus();
+          if (run.status == store::EodRunStatus::kComplete) {
+            // Finished: nothing to do, unless an approved correction of the locked prices
+            // waits, which starts a new pass over what depends on them.
+            std::optional<store::PriceSetRow> in_force = store::LoadPriceSetInForce(tx, day);
+            if (!in_force || in_force->status != store::PriceSetStatus::kApproved ||
+                in_force->corrects_version != run.price_version) {
+              return absl::OkStatus();
+            }
+            ++run.pass;
+          }
           run.status = store::EodRunStatus::kRunning;
           run.message = "";
           run.updated_at = now;
           store::UpdateEodRun(tx, run);
         }
-        store::Audit(tx, principal, "RunEndOfDay", FormatBusinessDate(day), {"steps_done"},
-                     {absl::StrCat(run.steps_done)});
+        store::Audit(tx, principal, "RunEndOfDay", FormatBusinessDate(day), {"steps_done", "pass"},
+                     {absl::StrCat(run.steps_done), absl::StrCat(run.pass)});
         return absl::OkStatus();
       }));
   return run;
@@ -265,22 +309,27 @@ absl::StatusOr<store::EodRunRow> EodRunner::Run(
     return absl::UnavailableError(absl::StrCat("database unreachable: ", e.what()));
   }
   TC_ASSIGN_OR_RETURN(store::EodRunRow run, Begin(day, principal));
-  for (int done = 1; done <= run.steps_done; ++done) {
-    progress({static_cast<EodStep>(done), "SKIPPED", 0, 0, absl::ZeroDuration()});
+  const absl::Span<const EodStep> steps =
+      run.pass == 1 ? absl::Span<const EodStep>(kRunSteps) : kCorrectionSteps;
+  if (run.status == store::EodRunStatus::kComplete) {
+    for (EodStep step : steps) progress({step, "SKIPPED", 0, 0, absl::ZeroDuration()});
+    return run;
   }
-  // Bounded: one iteration per step at most.
-  for (int n = run.steps_done; n < settlement::kEodStepCount; ++n) {
-    TC_ASSIGN_OR_RETURN(EodStep step, settlement::NextEodStep(n));
-    bool stopped = false;
-    absl::Status status = RunStep(day, step, principal, progress, &stopped);
-    if (stopped) return Finish(day, store::EodRunStatus::kStopped, "stopped by treasury");
-    if (!status.ok()) {
-      TC_RETURN_IF_ERROR(Finish(day, store::EodRunStatus::kFailed,
-                                absl::StrCat(settlement::EodStepName(step), ": ", status.message()))
-                             .status());
-      return status;
+  // Bounded: one iteration per step of the pass.
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const EodStep step = steps[i];
+    absl::StatusOr<StepOutcome> outcome = RunStep(day, step, principal, progress);
+    if (!outcome.ok()) {
+      TC_RETURN_IF_ERROR(
+          Finish(day, store::EodRunStatus::kFailed,
+                 absl::StrCat(settlement::EodStepName(step), ": ", outcome.status().message()))
+              .status());
+      return outcome.status();
     }
-    if (stop_after == step && n + 1 < settlement::kEodStepCount) {
+    if (*outcome == StepOutcome::kStopped) {
+      return Finish(day, store::EodRunStatus::kStopped, "stopped by treasury");
+    }
+    if (stop_after == step && i + 1 < steps.size()) {
       return Finish(day, store::EodRunStatus::kStopped,
                     absl::StrCat("stopped after ", settlement::EodStepName(step), " as asked"));
     }
@@ -288,29 +337,35 @@ absl::StatusOr<store::EodRunRow> EodRunner::Run(
   return Finish(day, store::EodRunStatus::kComplete, "");
 }
 
-absl::Status EodRunner::RunStep(absl::CivilDay day, EodStep step, const std::string& principal,
-                                absl::FunctionRef<void(const EodProgressEvent&)> progress,
-                                bool* stopped) {
+absl::StatusOr<EodRunner::StepOutcome> EodRunner::RunStep(
+    absl::CivilDay day, EodStep step, const std::string& principal,
+    absl::FunctionRef<void(const EodProgressEvent&)> progress) {
   const absl::Time started = clock_.Now();
-  progress({step, "STARTED", 0, 0, absl::ZeroDuration()});
+  StepOutcome outcome = StepOutcome::kRan;
   int64_t rows = 0;
   TC_RETURN_IF_ERROR(
       pool_.Transact({.deadline = started + kStepTime}, [&](pqxx::work& tx) -> absl::Status {
         std::optional<store::EodRunRow> run = store::LoadEodRun(tx, day, true);
         if (!run) return NoRunError(day);
         if (run->status == store::EodRunStatus::kStopped) {
-          *stopped = true;
+          outcome = StepOutcome::kStopped;
           return absl::OkStatus();
         }
-        // Another process may have moved the run on while this one waited (it cannot
-        // hold the lock, but a step's commit may have been unknown): never redo a step.
-        if (run->steps_done >= settlement::EodStepNumber(step)) return absl::OkStatus();
-        TC_ASSIGN_OR_RETURN(StepOutput out, Execute(tx, day, step, principal));
+        // A step done before (by an earlier attempt of this run, or by another process
+        // whose commit this one did not see acknowledged) is never done again.
+        const int number = settlement::EodStepNumber(step);
+        if (run->pass == 1 ? run->steps_done >= number
+                           : store::EodStepDone(tx, day, run->pass, number)) {
+          outcome = StepOutcome::kSkipped;
+          return absl::OkStatus();
+        }
+        progress({step, "STARTED", 0, 0, absl::ZeroDuration()});
+        TC_ASSIGN_OR_RETURN(StepOutput out, Execute(tx, day, step, principal, run->pass));
         const absl::Time finished = clock_.Now();
         store::InsertEodStep(
-            tx, {day, settlement::EodStepNumber(step), std::string(settlement::EodStepName(step)),
-                 out.inputs, out.outputs, out.rows, principal, started, finished});
-        run->steps_done = settlement::EodStepNumber(step);
+            tx, {day, run->pass, number, std::string(settlement::EodStepName(step)), out.inputs,
+                 out.outputs, out.rows, principal, started, finished});
+        if (run->pass == 1) run->steps_done = number;
         run->updated_at = finished;
         if (step == EodStep::kLockPrices || step == EodStep::kOpenNextDay) {
           std::optional<store::EodRunRow> latest = store::LoadEodRun(tx, day);
@@ -321,14 +376,17 @@ absl::Status EodRunner::RunStep(absl::CivilDay day, EodStep step, const std::str
         rows = out.rows;
         return absl::OkStatus();
       }));
-  if (*stopped) return absl::OkStatus();
-  progress({step, "DONE", rows, rows, clock_.Now() - started});
-  return absl::OkStatus();
+  if (outcome == StepOutcome::kSkipped) {
+    progress({step, "SKIPPED", 0, 0, absl::ZeroDuration()});
+  } else if (outcome == StepOutcome::kRan) {
+    progress({step, "DONE", rows, rows, clock_.Now() - started});
+  }
+  return outcome;
 }
 
 absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::CivilDay day,
-                                                         EodStep step,
-                                                         const std::string& principal) {
+                                                         EodStep step, const std::string& principal,
+                                                         int pass) {
   const std::string date = FormatBusinessDate(day);
   std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
   switch (step) {
@@ -383,10 +441,11 @@ absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::C
     }
     case EodStep::kMarkToMarket: {
       TC_ASSIGN_OR_RETURN(settlement::DayVariation vm, DayVariationOf(tx, *state, day));
-      store::CopyVariationMargin(tx, day, {&vm.daily.margin, &vm.daily.cash, "DAILY"});
-      store::CopyVariationMargin(tx, day, {&vm.final.margin, &vm.final.cash, "FINAL"});
+      store::CopyVariationMargin(tx, day, {&vm.daily.margin, &vm.daily.cash, "DAILY", pass});
+      store::CopyVariationMargin(tx, day, {&vm.final.margin, &vm.final.cash, "FINAL", pass});
       // The invariant at the other end: what the database now holds sums to zero.
-      if (std::string problem = ZeroSumProblem(store::SumStoredMarks(tx, day)); !problem.empty()) {
+      if (std::string problem = ZeroSumProblem(store::SumStoredMarks(tx, day, pass));
+          !problem.empty()) {
         return absl::InternalError(absl::StrCat("variation margin read back: ", problem));
       }
       const int64_t rows =
@@ -396,7 +455,8 @@ absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::C
       return StepOutput{PricesDigest(*set), settlement::DayVariationDigest(vm), rows};
     }
     case EodStep::kLedgerPostings: {
-      TC_ASSIGN_OR_RETURN(std::vector<settlement::JournalEntry> entries, PlanDayPostings(tx, day));
+      TC_ASSIGN_OR_RETURN(std::vector<settlement::JournalEntry> entries,
+                          PlanDayPostings(tx, day, pass));
       TC_RETURN_IF_ERROR(store::PostJournalEntries(tx, entries, principal, clock_.Now()).status());
       store::LedgerCheck check = store::CheckLedger(tx);
       if (!check.ok()) {
@@ -482,9 +542,8 @@ absl::StatusOr<store::EodRunRow> EodRunner::Finish(absl::CivilDay day, store::Eo
                                                    const std::string& message) {
   return ChangeRun(day, [&](pqxx::work&, store::EodRunRow& run) -> absl::StatusOr<bool> {
     if (run.status == store::EodRunStatus::kComplete) return false;  // a rerun changes nothing
-    run.status =
-        run.steps_done == settlement::kEodStepCount ? store::EodRunStatus::kComplete : status;
-    run.message = run.status == store::EodRunStatus::kComplete ? "" : message;
+    run.status = status;
+    run.message = message;
     return true;
   });
 }
@@ -507,10 +566,13 @@ absl::StatusOr<EodReplay> EodRunner::Replay(absl::CivilDay day) {
   EodReplay replay;
   TC_RETURN_IF_ERROR(
       pool_.Transact({.deadline = clock_.Now() + kStepTime}, [&](pqxx::work& tx) -> absl::Status {
+        // Each step's latest record (steps come by pass): what the date stands on now.
         std::map<std::string, Sha256Digest> recorded;
         for (const store::EodStepRow& s : store::LoadEodSteps(tx, day)) {
           recorded[s.step] = s.outputs_sha256;
         }
+        std::optional<store::EodRunRow> run = store::LoadEodRun(tx, day);
+        const int pass = run ? run->pass : 1;
         auto add = [&](EodStep step, const Sha256Digest& replayed) {
           auto it = recorded.find(std::string(settlement::EodStepName(step)));
           if (it != recorded.end()) replay.steps.push_back({step, it->second, replayed});
@@ -537,7 +599,7 @@ absl::StatusOr<EodReplay> EodRunner::Replay(absl::CivilDay day) {
         TC_ASSIGN_OR_RETURN(settlement::DayVariation vm, DayVariationOf(tx, *state, day));
         add(EodStep::kMarkToMarket, settlement::DayVariationDigest(vm));
         TC_ASSIGN_OR_RETURN(std::vector<settlement::JournalEntry> entries,
-                            PlanDayPostings(tx, day));
+                            PlanDayPostings(tx, day, pass));
         add(EodStep::kLedgerPostings, EntriesDigest(entries));
         return absl::OkStatus();
       }));

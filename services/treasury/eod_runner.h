@@ -81,11 +81,13 @@ class EodRunner {
 
  private:
   struct StepOutput;
+  enum class StepOutcome { kRan, kSkipped, kStopped };
   absl::StatusOr<store::EodRunRow> Begin(absl::CivilDay day, const std::string& principal);
-  absl::Status RunStep(absl::CivilDay day, settlement::EodStep step, const std::string& principal,
-                       absl::FunctionRef<void(const EodProgressEvent&)> progress, bool* stopped);
+  absl::StatusOr<StepOutcome> RunStep(absl::CivilDay day, settlement::EodStep step,
+                                      const std::string& principal,
+                                      absl::FunctionRef<void(const EodProgressEvent&)> progress);
   absl::StatusOr<StepOutput> Execute(pqxx::work& tx, absl::CivilDay day, settlement::EodStep step,
-                                     const std::string& principal);
+                                     const std::string& principal, int pass);
   absl::StatusOr<store::EodRunRow> Finish(absl::CivilDay day, store::EodRunStatus status,
                                           const std::string& message);
   // Loads the date's run for update and stores what `change` made of it, in one

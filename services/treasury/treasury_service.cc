@@ -8,6 +8,7 @@
 #include "core/price_limits.h"
 #include "core/status_macros.h"
 #include "settlement/index_settings.h"
+#include "settlement/price_correction.h"
 #include "settlement/price_proposal.h"
 #include "store/index_store.h"
 #include "store/reference_store.h"
@@ -82,7 +83,10 @@ pb::SettlementPriceSet SetToProto(const store::PriceSetRow& set) {
     price->set_price_micros(p.price_micros);
     price->set_tier(TierToProto(p.tier));
     price->set_previous_settlement_micros(p.previous_settlement_micros.value_or(0));
+    price->set_corrected(p.corrected);
   }
+  out.set_corrects_version(set.corrects_version.value_or(0));
+  out.set_reason(set.reason);
   return out;
 }
 
@@ -101,6 +105,7 @@ pb::EodRun RunToProto(const store::EodRunRow& run, const std::vector<store::EodS
   }
   out.set_message(run.message);
   out.set_price_version(run.price_version.value_or(0));
+  out.set_pass(run.pass);
   if (run.next_business_date)
     out.set_next_business_date(FormatBusinessDate(*run.next_business_date));
   for (const store::EodStepRow& s : steps) {
@@ -113,6 +118,7 @@ pb::EodRun RunToProto(const store::EodRunRow& run, const std::vector<store::EodS
     record->set_run_by(s.run_by);
     record->set_started_at(RfcTime(s.started_at));
     record->set_finished_at(RfcTime(s.finished_at));
+    record->set_pass(s.pass);
   }
   return out;
 }
@@ -149,6 +155,37 @@ absl::Status CheckSubmittedPrice(const clearing::ReferenceSnapshot& snapshot,
                                                    product->tick_size_micros));
   }
   return absl::OkStatus();
+}
+
+// A correction may only touch the last settled date: a later date's cash already stands
+// on this date's prices as its previous settlement.
+absl::Status CheckLatestLocked(pqxx::transaction_base& tx, absl::CivilDay day) {
+  std::optional<absl::CivilDay> latest = store::LatestLockedPriceDate(tx);
+  if (latest && *latest > day) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("business_date ", FormatBusinessDate(day), " cannot be corrected: ",
+                     FormatBusinessDate(*latest), " has locked prices that start from it"));
+  }
+  return absl::OkStatus();
+}
+
+// What approving `set` may replace: an ordinary proposal replaces an approved (not yet
+// locked) set; a correction replaces exactly the locked set it corrects.
+absl::Status CheckReplaces(pqxx::transaction_base& tx, const store::PriceSetRow& set,
+                           const std::optional<store::PriceSetRow>& in_force) {
+  const std::string date = FormatBusinessDate(set.business_date);
+  const bool locked = in_force && in_force->status == store::PriceSetStatus::kLocked;
+  if (!set.corrects_version) {
+    if (!locked) return absl::OkStatus();
+    return absl::FailedPreconditionError(
+        absl::StrCat("the settlement prices of ", date, " are locked; a change is a correction"));
+  }
+  if (!locked || in_force->version != *set.corrects_version) {
+    return absl::FailedPreconditionError(absl::StrCat("version ", set.version, " corrects version ",
+                                                      *set.corrects_version, " of ", date,
+                                                      ", which is no longer the locked set"));
+  }
+  return CheckLatestLocked(tx, set.business_date);
 }
 
 // Everything the proposal of `day` reads, from the store.
@@ -251,10 +288,12 @@ grpc::Status TreasuryServiceImpl::ProposeSettlementPrices(
                                  store::PriceSetStatus::kProposed,
                                  call.caller.principal_id,
                                  "",
-                                 {}};
+                                 {},
+                                 std::nullopt,
+                                 ""};
           for (const settlement::ProposedPrice& p : prices) {
             set.prices.push_back({p.price.instrument_id, p.price.price_micros, p.price.tier,
-                                  p.previous_settlement_micros});
+                                  p.previous_settlement_micros, false});
           }
           store::InsertPriceSet(tx, set, settlement::ProposalInputsDigest(inputs), clock_.Now());
           store::Audit(tx, call.caller.principal_id, "ProposeSettlementPrices",
@@ -291,12 +330,14 @@ grpc::Status TreasuryServiceImpl::ApproveSettlementPrices(
                 absl::StrCat("version ", set.version, " was proposed by '", set.proposed_by,
                              "'; four eyes: another treasury principal must approve it"));
           }
-          if (std::optional<store::PriceSetRow> old = store::LoadPriceSetInForce(tx, day, true)) {
-            if (old->status == store::PriceSetStatus::kLocked) {
-              return absl::FailedPreconditionError(absl::StrCat(
-                  "the settlement prices of ", request->business_date(), " are locked"));
-            }
+          std::optional<store::PriceSetRow> old = store::LoadPriceSetInForce(tx, day, true);
+          TC_RETURN_IF_ERROR(CheckReplaces(tx, set, old));
+          if (old) {
             store::SetPriceSetStatus(tx, day, old->version, store::PriceSetStatus::kSuperseded);
+          }
+          if (set.corrects_version) {
+            // Later dates' proposals recorded this date's old price as their previous one.
+            store::SupersedeLaterPriceSets(tx, day);
           }
           const absl::Time now = clock_.Now();
           store::ApprovePriceSet(tx, day, set.version, call.caller.principal_id, now);
@@ -304,6 +345,78 @@ grpc::Status TreasuryServiceImpl::ApproveSettlementPrices(
           set.approved_by = call.caller.principal_id;
           store::Audit(tx, call.caller.principal_id, "ApproveSettlementPrices",
                        request->business_date(), {"version"}, {absl::StrCat(set.version)});
+          *response = SetToProto(set);
+          return absl::OkStatus();
+        });
+      });
+}
+
+grpc::Status TreasuryServiceImpl::CorrectSettlementPrices(
+    Context* context, const pb::CorrectSettlementPricesRequest* request,
+    pb::SettlementPriceSet* response) {
+  return rpc_.Run(
+      context, "CorrectSettlementPrices", clearing::kTreasuryOnly, kWriteTime,
+      [&](const Call& call) -> absl::Status {
+        if (request->prices().empty() || request->prices_size() > kMaxSubmittedPrices) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "prices: ", request->prices_size(), " given, expected 1..", kMaxSubmittedPrices));
+        }
+        if (request->reason().empty()) {
+          return absl::InvalidArgumentError("reason: a correction needs one");
+        }
+        std::vector<settlement::PriceChange> changes;
+        for (int i = 0; i < request->prices_size(); ++i) {
+          const pb::PriceCorrection& p = request->prices(i);
+          TC_RETURN_IF_ERROR(
+              ValidateIdentifier(absl::StrCat("prices[", i, "].instrument_id"), p.instrument_id()));
+          changes.push_back({p.instrument_id(), p.price_micros()});
+        }
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          TC_ASSIGN_OR_RETURN(absl::CivilDay day, SettlementDate(tx, request->business_date()));
+          std::optional<store::PriceSetRow> locked = store::LoadPriceSetInForce(tx, day, true);
+          if (!locked || locked->status != store::PriceSetStatus::kLocked) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("the settlement prices of ", request->business_date(),
+                             " are not locked: propose and approve them instead"));
+          }
+          std::optional<store::EodRunRow> run = store::LoadEodRun(tx, day);
+          if (!run || run->status != store::EodRunStatus::kComplete) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("the end-of-day run of ", request->business_date(),
+                             " is not complete: finish it before correcting its prices"));
+          }
+          TC_RETURN_IF_ERROR(CheckLatestLocked(tx, day));
+          std::vector<settlement::LockedPrice> current;
+          for (const store::StoredPrice& p : locked->prices) {
+            current.push_back(
+                {{p.instrument_id, p.price_micros, p.tier}, p.previous_settlement_micros});
+          }
+          TC_ASSIGN_OR_RETURN(
+              std::vector<settlement::CorrectedPrice> corrected,
+              settlement::CorrectPrices(cache_.Current(tx)->snapshot, current, changes));
+          if (std::optional<store::PriceSetRow> pending = store::LoadPendingPriceSet(tx, day)) {
+            store::SetPriceSetStatus(tx, day, pending->version, store::PriceSetStatus::kSuperseded);
+          }
+          store::PriceSetRow set{day,
+                                 store::NextPriceSetVersion(tx, day),
+                                 store::PriceSetStatus::kProposed,
+                                 call.caller.principal_id,
+                                 "",
+                                 {},
+                                 locked->version,
+                                 request->reason()};
+          RecordDigest inputs;
+          inputs.Add(request->business_date()).Add(int64_t{locked->version});
+          for (const settlement::CorrectedPrice& p : corrected) {
+            set.prices.push_back({p.price.price.instrument_id, p.price.price.price_micros,
+                                  p.price.price.tier, p.price.previous_settlement_micros,
+                                  p.corrected});
+            inputs.Add(p.price.price.instrument_id).Add(p.price.price.price_micros);
+          }
+          store::InsertPriceSet(tx, set, inputs.Finish(), clock_.Now());
+          store::Audit(tx, call.caller.principal_id, "CorrectSettlementPrices",
+                       request->business_date(), {"version", "corrects_version", "reason"},
+                       {absl::StrCat(set.version), absl::StrCat(locked->version), set.reason});
           *response = SetToProto(set);
           return absl::OkStatus();
         });
@@ -456,7 +569,9 @@ grpc::Status TreasuryServiceImpl::ListVariationMargin(Context* context,
                             clearing::VisibleMember(call.caller, request->member_id()));
         return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
           response->Clear();
-          for (const store::OriginTotalRow& t : store::LoadOriginTotals(tx, day, member)) {
+          std::optional<store::EodRunRow> run = store::LoadEodRun(tx, day);
+          const int pass = run ? run->pass : 1;
+          for (const store::OriginTotalRow& t : store::LoadOriginTotals(tx, day, pass, member)) {
             pb::OriginVariationMargin* out = response->add_origins();
             out->set_member_id(t.member_id);
             out->set_origin(t.origin == clearing::Origin::kHouse ? pb::ORIGIN_HOUSE
@@ -467,7 +582,7 @@ grpc::Status TreasuryServiceImpl::ListVariationMargin(Context* context,
             out->set_amount_cents(t.amount_cents);
           }
           if (member.empty()) {  // the house's own residual is not a member's business
-            for (const store::RoundingRow& r : store::LoadRounding(tx, day)) {
+            for (const store::RoundingRow& r : store::LoadRounding(tx, day, pass)) {
               pb::RoundingResidual* out = response->add_residuals();
               out->set_currency(r.currency);
               out->set_kind(r.kind);

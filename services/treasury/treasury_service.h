@@ -42,6 +42,9 @@ class TreasuryServiceImpl final : public pb::TreasuryService::Service {
   grpc::Status ApproveSettlementPrices(Context* context,
                                        const pb::ApproveSettlementPricesRequest* request,
                                        pb::SettlementPriceSet* response) override;
+  grpc::Status CorrectSettlementPrices(Context* context,
+                                       const pb::CorrectSettlementPricesRequest* request,
+                                       pb::SettlementPriceSet* response) override;
   grpc::Status ListSettlementPrices(Context* context,
                                     const pb::ListSettlementPricesRequest* request,
                                     pb::ListSettlementPricesResponse* response) override;

@@ -55,7 +55,8 @@ ABSL_FLAG(int64_t, quantity, 0, "incremental: contracts, > 0");
 ABSL_FLAG(std::string, index, "",
           "index fix, freeze, unfreeze, set-settings: the index code; index fixings, flags, "
           "settings: only this index");
-ABSL_FLAG(std::string, reason, "", "index approve-flag, freeze, unfreeze: why (required)");
+ABSL_FLAG(std::string, reason, "",
+          "index approve-flag, freeze, unfreeze, prices correct: why (required)");
 ABSL_FLAG(std::string, provider, "clearctl", "index observe: the provider of the observations");
 ABSL_FLAG(std::string, kind, "", "ledger balances: only this account kind (MEMBER_CASH, ...)");
 ABSL_FLAG(std::string, from, "",

@@ -7,6 +7,8 @@
 //   clearctl --token=dev-treasury-token-0001 prices propose --date=2026-11-30
 //   clearctl --token=dev-treasury2-token-0001 prices approve 1 --date=2026-11-30
 //   clearctl --token=dev-treasury-token-0001 eod run --date=2026-11-30
+//   clearctl --token=dev-treasury-token-0001 prices correct TKF-202612 3.130
+//       --date=2026-11-30 --reason="exchange price error"   # then approve, eod run again
 //   clearctl --token=dev-treasury-token-0001 eod status --date=2026-11-30
 //   clearctl --token=dev-treasury-token-0001 vm --date=2026-11-30
 // Prices are USD per 1M tokens with 6 decimals; cash is USD with 2 decimals (cents).
@@ -51,7 +53,8 @@ absl::Status PrintPriceSets(const pb::ListSettlementPricesResponse& response) {
                     EnumLabel(pb::PriceSetStatus_Name(set.status()), "PRICE_SET_STATUS_"),
                     set.proposed_by(), set.approved_by(), p.instrument_id(),
                     Price(p.price_micros()), EnumLabel(pb::PriceTier_Name(p.tier()), "PRICE_TIER_"),
-                    p.previous_settlement_micros() ? Price(p.previous_settlement_micros()) : "-"});
+                    p.previous_settlement_micros() ? Price(p.previous_settlement_micros()) : "-",
+                    p.corrected() ? absl::StrCat("yes (v", set.corrects_version(), ")") : ""});
     }
   }
   return Print(response, table);
@@ -101,6 +104,20 @@ absl::Status ApprovePrices(const Clients& clients, const Args& args) {
   return PrintSet(response);
 }
 
+absl::Status CorrectPrice(const Clients& clients, const Args& args) {
+  pb::CorrectSettlementPricesRequest request;
+  TC_ASSIGN_OR_RETURN(*request.mutable_business_date(), RequiredDate());
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  pb::PriceCorrection* price = request.add_prices();
+  price->set_instrument_id(args[0]);
+  TC_ASSIGN_OR_RETURN(int64_t micros, ParseFixed(args[1], 6));
+  price->set_price_micros(micros);
+  pb::SettlementPriceSet response;
+  TC_RETURN_IF_ERROR(clients.api.Call(*clients.treasury, &TreasuryStub::CorrectSettlementPrices,
+                                      request, &response));
+  return PrintSet(response);
+}
+
 absl::Status ListPrices(const Clients& clients, const Args&) {
   pb::ListSettlementPricesRequest request;
   TC_ASSIGN_OR_RETURN(*request.mutable_business_date(), RequiredDate());
@@ -111,13 +128,14 @@ absl::Status ListPrices(const Clients& clients, const Args&) {
 }
 
 absl::Status PrintRun(const pb::EodRun& run) {
-  TextTable table({"NO", "STEP", "ROWS", "SECONDS", "OUTPUTS_SHA256"});
+  TextTable table({"PASS", "NO", "STEP", "ROWS", "SECONDS", "OUTPUTS_SHA256"});
   for (const pb::EodStepRecord& s : run.steps()) {
     absl::Time started, finished;
     std::string error;
     const bool times = absl::ParseTime(absl::RFC3339_full, s.started_at(), &started, &error) &&
                        absl::ParseTime(absl::RFC3339_full, s.finished_at(), &finished, &error);
-    table.AddRow({absl::StrCat(s.step_no()), s.step(), absl::StrCat(s.rows_written()),
+    table.AddRow({absl::StrCat(s.pass()), absl::StrCat(s.step_no()), s.step(),
+                  absl::StrCat(s.rows_written()),
                   times ? FormatFixed(absl::ToInt64Milliseconds(finished - started), 3) : "-",
                   s.outputs_sha256().substr(0, 16)});
   }
@@ -223,6 +241,10 @@ constexpr Command kCommands[] = {
     {"prices submit", "prices submit INSTRUMENT PRICE --date=D   (exchange)", 2, SubmitPrice},
     {"prices propose", "prices propose --date=D", 0, ProposePrices},
     {"prices approve", "prices approve VERSION --date=D   (a second treasurer)", 1, ApprovePrices},
+    {"prices correct",
+     "prices correct INSTRUMENT PRICE --date=D --reason=TEXT   (after the lock; then a second "
+     "treasurer approves and eod run re-runs what depends on it)",
+     2, CorrectPrice},
     {"prices list", "prices list --date=D", 0, ListPrices},
     {"eod run", "eod run --date=D [--stop_after=STEP]", 0, RunEod},
     {"eod resume", "eod resume --date=D [--stop_after=STEP]   (the same as eod run)", 0, RunEod},
