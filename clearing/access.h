@@ -53,8 +53,8 @@ class RoleSet {
 // The access matrix (README, "Services"). Reference data and published market data
 // (products, contract months, members and accounts (a member sees only its own), open
 // interest, risk parameter sets, what-if) are readable by every role: the exchange routes
-// trades to accounts and admin maintains them; a member's positions, trades and margins by the member itself,
-// treasury and the regulator, never by admin or the exchange.
+// trades to accounts and admin maintains them; a member's positions, trades and margins by the
+// member itself, treasury and the regulator, never by admin or the exchange.
 inline constexpr RoleSet kAnyRole = {Role::kAdmin,    Role::kExchange,  Role::kMember,
                                      Role::kTreasury, Role::kRegulator, Role::kIndexProvider};
 inline constexpr RoleSet kAdminOnly = {Role::kAdmin};

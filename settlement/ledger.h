@@ -28,7 +28,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "clearing/reference_data.h"
 #include "core/sha256.h"

@@ -62,8 +62,8 @@ struct PriceSetRow {
   int version = 0;
   PriceSetStatus status = PriceSetStatus::kProposed;
   std::string proposed_by;
-  std::string approved_by;          // empty until approved
-  std::vector<StoredPrice> prices;  // by instrument id, byte order
+  std::string approved_by;              // empty until approved
+  std::vector<StoredPrice> prices;      // by instrument id, byte order
   std::optional<int> corrects_version;  // a correction: the locked version it replaces
   std::string reason;                   // a correction's reason
 };

@@ -26,8 +26,8 @@ namespace {
 
 constexpr const char* kServiceNames[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
-    "tokenclear.v1.PositionService", "tokenclear.v1.MarginService",
-    "tokenclear.v1.IndexService", "tokenclear.v1.LedgerService",
+    "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
+    "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
     "tokenclear.v1.TreasuryService"};
 
 absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const Clock& clock,
