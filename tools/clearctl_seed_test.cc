@@ -32,7 +32,8 @@ TEST(SampleSeedTest, HasTheDemoCounts) {
   EXPECT_EQ(seed.products_size(), 2);
   EXPECT_EQ(seed.members_size(), 12);
   EXPECT_EQ(seed.accounts_size(), 48);
-  EXPECT_EQ(seed.principals_size(), 4 + 12);  // 2 treasurers: four-eyes approval
+  // exchange, 2 treasurers (four-eyes approval), regulator, index provider, 12 members
+  EXPECT_EQ(seed.principals_size(), 5 + 12);
   EXPECT_EQ(seed.holidays_size(), 12);
   EXPECT_EQ(MemberIds(seed).size(), 12u);
 }

@@ -46,7 +46,7 @@ absl::StatusOr<std::string> RequiredDate() {
 
 absl::Status PrintPriceSets(const pb::ListSettlementPricesResponse& response) {
   TextTable table({"DATE", "VERSION", "STATUS", "PROPOSED_BY", "APPROVED_BY", "INSTRUMENT", "PRICE",
-                   "TIER", "PREVIOUS"});
+                   "TIER", "PREVIOUS", "CORRECTED"});
   for (const pb::SettlementPriceSet& set : response.sets()) {
     for (const pb::SettlementPrice& p : set.prices()) {
       table.AddRow({set.business_date(), absl::StrCat(set.version()),
@@ -54,7 +54,7 @@ absl::Status PrintPriceSets(const pb::ListSettlementPricesResponse& response) {
                     set.proposed_by(), set.approved_by(), p.instrument_id(),
                     Price(p.price_micros()), EnumLabel(pb::PriceTier_Name(p.tier()), "PRICE_TIER_"),
                     p.previous_settlement_micros() ? Price(p.previous_settlement_micros()) : "-",
-                    p.corrected() ? absl::StrCat("yes (v", set.corrects_version(), ")") : ""});
+                    p.corrected() ? absl::StrCat("yes, of v", set.corrects_version()) : "no"});
     }
   }
   return Print(response, table);
