@@ -1,0 +1,1 @@
+#include "payments/camt054_reader.h"
