@@ -195,8 +195,9 @@ absl::StatusOr<std::vector<BankNotification>> ReadCamt054(absl::string_view xml)
     ++notification_index;
   }
   if (bad_count > 0) {
-    std::string message = absl::StrCat("camt.054.001.08 refused, ", bad_count,
-                                       " bad entries: ", absl::StrJoin(bad_entries, "; "));
+    std::string message = absl::StrCat(
+        "camt.054.001.08 refused, ", bad_count,
+        bad_count == 1 ? " bad entry: " : " bad entries: ", absl::StrJoin(bad_entries, "; "));
     if (bad_count > kMaxProblemsListed) {
       absl::StrAppend(&message, "; and ", bad_count - kMaxProblemsListed, " more");
     }
