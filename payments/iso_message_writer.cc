@@ -13,6 +13,7 @@ namespace {
 // Placeholder names, valid XML names that no ISO 20022 message uses (see the header).
 constexpr absl::string_view kDocumentPlaceholder = "Document.xmlns";
 constexpr absl::string_view kCcyPlaceholderPrefix = "Amount.Ccy.";
+constexpr absl::string_view kInstdAmt = "InstdAmt";
 
 absl::Status CheckInstruction(const PaymentInstruction& p, const MessageHeader& header,
                               PaymentDirection expected, absl::string_view at) {
@@ -105,9 +106,8 @@ IsoMessageWriter::IsoMessageWriter(absl::string_view xml_namespace)
   xml_.Open(kDocumentPlaceholder);
 }
 
-void IsoMessageWriter::Amount(absl::string_view tag, int64_t amount_cents,
-                              absl::string_view currency) {
-  xml_.Leaf(absl::StrCat(tag, ".", kCcyPlaceholderPrefix, currency),
+void IsoMessageWriter::InstructedAmount(int64_t amount_cents, absl::string_view currency) {
+  xml_.Leaf(absl::StrCat(kInstdAmt, ".", kCcyPlaceholderPrefix, currency),
             FormatFixed(amount_cents, kCentsDigits));
 }
 
@@ -159,22 +159,20 @@ std::string IsoMessageWriter::Finish() {
   out = absl::StrReplaceAll(out, {{absl::StrCat("<", kDocumentPlaceholder, ">"),
                                    absl::StrCat("<Document xmlns=\"", xml_namespace_, "\">")},
                                   {absl::StrCat("</", kDocumentPlaceholder, ">"), "</Document>"}});
-  for (absl::string_view tag : {"InstdAmt"}) {
-    const std::string open = absl::StrCat("<", tag, ".", kCcyPlaceholderPrefix);
-    const std::string close = absl::StrCat("</", tag, ".", kCcyPlaceholderPrefix);
-    size_t at = 0;
-    // <InstdAmt.Amount.Ccy.USD>1.00</InstdAmt.Amount.Ccy.USD> -> <InstdAmt
-    // Ccy="USD">1.00</InstdAmt>
-    while ((at = out.find(open, at)) != std::string::npos) {
-      const size_t ccy_at = at + open.size();
-      const size_t end = out.find('>', ccy_at);
-      const std::string ccy = out.substr(ccy_at, end - ccy_at);
-      out.replace(at, end + 1 - at, absl::StrCat("<", tag, " Ccy=\"", ccy, "\">"));
-      const size_t close_at = out.find(close, at);
-      const size_t close_end = out.find('>', close_at);
-      out.replace(close_at, close_end + 1 - close_at, absl::StrCat("</", tag, ">"));
-      at = close_at;
-    }
+  // <InstdAmt.Amount.Ccy.USD>1.00</InstdAmt.Amount.Ccy.USD> becomes
+  // <InstdAmt Ccy="USD">1.00</InstdAmt>; each placeholder was written by InstructedAmount.
+  const std::string open = absl::StrCat("<", kInstdAmt, ".", kCcyPlaceholderPrefix);
+  const std::string close = absl::StrCat("</", kInstdAmt, ".", kCcyPlaceholderPrefix);
+  size_t at = 0;
+  while ((at = out.find(open, at)) != std::string::npos) {
+    const size_t ccy_at = at + open.size();
+    const size_t end = out.find('>', ccy_at);
+    const std::string ccy = out.substr(ccy_at, end - ccy_at);
+    out.replace(at, end + 1 - at, absl::StrCat("<", kInstdAmt, " Ccy=\"", ccy, "\">"));
+    const size_t close_at = out.find(close, at);
+    const size_t close_end = out.find('>', close_at);
+    out.replace(close_at, close_end + 1 - close_at, absl::StrCat("</", kInstdAmt, ">"));
+    at = close_at;
   }
   return out;
 }

@@ -6,7 +6,7 @@
 //   TC_ASSIGN_OR_RETURN(BatchTotals totals,
 //                       CheckBatch(header, ccp, pays, PaymentDirection::kPay, "pays"));
 //   IsoMessageWriter out("urn:iso:std:iso:20022:tech:xsd:pain.001.001.09");
-//   out.xml().Open("CstmrCdtTrfInitn"); ... out.Amount("InstdAmt", cents, "USD");
+//   out.xml().Open("CstmrCdtTrfInitn"); ... out.InstructedAmount(cents, "USD");
 //   std::string document = out.Finish();
 #ifndef TOKENCLEAR_PAYMENTS_ISO_MESSAGE_WRITER_H_
 #define TOKENCLEAR_PAYMENTS_ISO_MESSAGE_WRITER_H_
@@ -47,8 +47,8 @@ class IsoMessageWriter {
 
   formats::XmlWriter& xml() { return xml_; }
 
-  // <tag Ccy="currency">units.cents</tag>; `currency` has been checked (3 letters).
-  void Amount(absl::string_view tag, int64_t amount_cents, absl::string_view currency);
+  // <InstdAmt Ccy="currency">units.cents</InstdAmt>; `currency` has been checked.
+  void InstructedAmount(int64_t amount_cents, absl::string_view currency);
   // <tag><FinInstnId><ClrSysMmbId><ClrSysId><Cd>USABA</Cd></ClrSysId><MmbId>aba</MmbId>...
   void AgentByAba(absl::string_view tag, absl::string_view aba);
   // <tag><Nm>name</Nm><Id><OrgId><LEI>lei</LEI></OrgId></Id></tag>

@@ -50,7 +50,7 @@ absl::StatusOr<std::string> WritePain001(const MessageHeader& header, const CcpP
     xml.Leaf("EndToEndId", pay.instruction_id);
     xml.Close();
     xml.Open("Amt");
-    out.Amount("InstdAmt", pay.amount_cents, pay.currency);
+    out.InstructedAmount(pay.amount_cents, pay.currency);
     xml.Close();
     out.AgentByAba("CdtrAgt", pay.member_bank_aba);
     out.Party("Cdtr", pay.member_name, pay.member_lei);

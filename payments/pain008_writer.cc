@@ -43,7 +43,7 @@ absl::StatusOr<std::string> WritePain008(const MessageHeader& header, const CcpP
     xml.Leaf("InstrId", collect.instruction_id);
     xml.Leaf("EndToEndId", collect.instruction_id);
     xml.Close();
-    out.Amount("InstdAmt", collect.amount_cents, collect.currency);
+    out.InstructedAmount(collect.amount_cents, collect.currency);
     // The mandate is the member's authority for the bank to debit it: without it the
     // debtor bank returns the collection.
     xml.Open("DrctDbtTx");
