@@ -369,6 +369,19 @@ void XmlWriter::Open(absl::string_view name) {
   ++state_->open;
 }
 
+void XmlWriter::Attribute(absl::string_view name, absl::string_view value) {
+  TC_CHECK(state_->open > 0) << "XmlWriter::Attribute without an open element";
+  TC_CHECK(xmlTextWriterWriteAttribute(state_->writer, state_->Name(name), state_->Text(value)) >=
+           0)
+      << "libxml2 could not write the attribute " << name;
+}
+
+void XmlWriter::Text(absl::string_view text) {
+  TC_CHECK(state_->open > 0) << "XmlWriter::Text without an open element";
+  TC_CHECK(xmlTextWriterWriteString(state_->writer, state_->Text(text)) >= 0)
+      << "libxml2 could not write text";
+}
+
 void XmlWriter::Close() {
   TC_CHECK(state_->open > 0) << "XmlWriter::Close without an open element";
   TC_CHECK(xmlTextWriterFullEndElement(state_->writer) >= 0) << "libxml2 could not close";

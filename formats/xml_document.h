@@ -77,6 +77,10 @@ class XmlWriter {
   XmlWriter& operator=(const XmlWriter&) = delete;
 
   void Open(absl::string_view name);
+  // An attribute of the element just opened (before any child or text): name="escaped".
+  void Attribute(absl::string_view name, absl::string_view value);
+  // Escaped text inside the element just opened: <name attr="...">text</name>.
+  void Text(absl::string_view text);
   void Close();
   // <name>escaped text</name>
   void Leaf(absl::string_view name, absl::string_view text);

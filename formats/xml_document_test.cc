@@ -151,5 +151,19 @@ TEST(XmlDocumentTest, WriterEscapesAndReadsBack) {
   EXPECT_EQ(root->FindChild("inner")->line, 4);
 }
 
+TEST(XmlDocumentTest, WriterAttributesAndTextAreEscaped) {
+  XmlWriter writer;
+  writer.Open("Document");
+  writer.Attribute("xmlns", "urn:x");
+  writer.Open("Amt");
+  writer.Attribute("Ccy", "U\"S<D");
+  writer.Text("1 < 2");
+  writer.Close();
+  writer.Close();
+  EXPECT_EQ(writer.Finish(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:x\">\n"
+            "\t<Amt Ccy=\"U&quot;S&lt;D\">1 &lt; 2</Amt>\n</Document>\n");
+}
+
 }  // namespace
 }  // namespace tc::formats

@@ -10,9 +10,6 @@
 namespace tc::payments {
 namespace {
 
-// Placeholder names, valid XML names that no ISO 20022 message uses (see the header).
-constexpr absl::string_view kDocumentPlaceholder = "Document.xmlns";
-constexpr absl::string_view kCcyPlaceholderPrefix = "Amount.Ccy.";
 constexpr absl::string_view kInstdAmt = "InstdAmt";
 
 absl::Status CheckInstruction(const PaymentInstruction& p, const MessageHeader& header,
@@ -101,14 +98,16 @@ absl::StatusOr<BatchTotals> CheckBatch(const MessageHeader& header, const CcpPar
   return totals;
 }
 
-IsoMessageWriter::IsoMessageWriter(absl::string_view xml_namespace)
-    : xml_namespace_(xml_namespace) {
-  xml_.Open(kDocumentPlaceholder);
+IsoMessageWriter::IsoMessageWriter(absl::string_view xml_namespace) {
+  xml_.Open("Document");
+  xml_.Attribute("xmlns", xml_namespace);
 }
 
 void IsoMessageWriter::InstructedAmount(int64_t amount_cents, absl::string_view currency) {
-  xml_.Leaf(absl::StrCat(kInstdAmt, ".", kCcyPlaceholderPrefix, currency),
-            FormatFixed(amount_cents, kCentsDigits));
+  xml_.Open(kInstdAmt);
+  xml_.Attribute("Ccy", currency);
+  xml_.Text(FormatFixed(amount_cents, kCentsDigits));
+  xml_.Close();
 }
 
 void IsoMessageWriter::AgentByAba(absl::string_view tag, absl::string_view aba) {
@@ -154,27 +153,7 @@ void IsoMessageWriter::Remittance(absl::string_view text) {
 
 std::string IsoMessageWriter::Finish() {
   xml_.Close();
-  std::string out = xml_.Finish();
-  // Only element tags can contain '<' followed by these names: text is escaped.
-  out = absl::StrReplaceAll(out, {{absl::StrCat("<", kDocumentPlaceholder, ">"),
-                                   absl::StrCat("<Document xmlns=\"", xml_namespace_, "\">")},
-                                  {absl::StrCat("</", kDocumentPlaceholder, ">"), "</Document>"}});
-  // <InstdAmt.Amount.Ccy.USD>1.00</InstdAmt.Amount.Ccy.USD> becomes
-  // <InstdAmt Ccy="USD">1.00</InstdAmt>; each placeholder was written by InstructedAmount.
-  const std::string open = absl::StrCat("<", kInstdAmt, ".", kCcyPlaceholderPrefix);
-  const std::string close = absl::StrCat("</", kInstdAmt, ".", kCcyPlaceholderPrefix);
-  size_t at = 0;
-  while ((at = out.find(open, at)) != std::string::npos) {
-    const size_t ccy_at = at + open.size();
-    const size_t end = out.find('>', ccy_at);
-    const std::string ccy = out.substr(ccy_at, end - ccy_at);
-    out.replace(at, end + 1 - at, absl::StrCat("<", kInstdAmt, " Ccy=\"", ccy, "\">"));
-    const size_t close_at = out.find(close, at);
-    const size_t close_end = out.find('>', close_at);
-    out.replace(close_at, close_end + 1 - close_at, absl::StrCat("</", kInstdAmt, ">"));
-    at = close_at;
-  }
-  return out;
+  return xml_.Finish();
 }
 
 std::string IsoDate(absl::CivilDay day) { return absl::FormatCivilTime(day); }

@@ -35,11 +35,8 @@ absl::StatusOr<BatchTotals> CheckBatch(const MessageHeader& header, const CcpPar
                                        absl::Span<const PaymentInstruction> instructions,
                                        PaymentDirection expected, absl::string_view list_name);
 
-// formats::XmlWriter plus the two attributes ISO 20022 needs (the Document's xmlns and an
-// amount's Ccy). XmlWriter writes elements only, so those two are written under
-// placeholder element names and rewritten in Finish: the placeholders are our constants
-// and text is escaped, so no input can produce one. To be replaced by an attribute call
-// when formats::XmlWriter has one.
+// formats::XmlWriter with the pieces every ISO 20022 payment message repeats: the
+// namespaced Document, amounts with their currency, agents, parties, accounts.
 class IsoMessageWriter {
  public:
   // Opens <Document xmlns="`xml_namespace`">.
@@ -62,7 +59,6 @@ class IsoMessageWriter {
   std::string Finish();
 
  private:
-  std::string xml_namespace_;
   formats::XmlWriter xml_;
 };
 
