@@ -2,7 +2,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "core/fixed_point.h"
 #include "core/identifiers.h"
 #include "core/status_macros.h"
@@ -101,6 +100,35 @@ absl::StatusOr<BatchTotals> CheckBatch(const MessageHeader& header, const CcpPar
 IsoMessageWriter::IsoMessageWriter(absl::string_view xml_namespace) {
   xml_.Open("Document");
   xml_.Attribute("xmlns", xml_namespace);
+}
+
+void IsoMessageWriter::OpenBatch(absl::string_view root, const MessageHeader& header,
+                                 const CcpParty& ccp, const BatchTotals& totals,
+                                 absl::string_view method) {
+  const std::string count = absl::StrCat(totals.count);
+  const std::string control_sum = FormatFixed(totals.control_sum_cents, kCentsDigits);
+  xml_.Open(root);
+  xml_.Open("GrpHdr");
+  xml_.Leaf("MsgId", header.message_id);
+  xml_.Leaf("CreDtTm", IsoDateTimeUtc(header.creation_time));
+  xml_.Leaf("NbOfTxs", count);
+  xml_.Leaf("CtrlSum", control_sum);
+  xml_.Open("InitgPty");
+  xml_.Leaf("Nm", ccp.name);
+  xml_.Close();
+  xml_.Close();  // GrpHdr
+  xml_.Open("PmtInf");
+  xml_.Leaf("PmtInfId", header.message_id);
+  xml_.Leaf("PmtMtd", method);
+  xml_.Leaf("NbOfTxs", count);
+  xml_.Leaf("CtrlSum", control_sum);
+}
+
+void IsoMessageWriter::PaymentId(absl::string_view instruction_id) {
+  xml_.Open("PmtId");
+  xml_.Leaf("InstrId", instruction_id);
+  xml_.Leaf("EndToEndId", instruction_id);
+  xml_.Close();
 }
 
 void IsoMessageWriter::InstructedAmount(int64_t amount_cents, absl::string_view currency) {

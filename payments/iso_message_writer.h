@@ -44,6 +44,16 @@ class IsoMessageWriter {
 
   formats::XmlWriter& xml() { return xml_; }
 
+  // Opens `root` and, after the group header (MsgId, CreDtTm, NbOfTxs, CtrlSum, InitgPty),
+  // the message's one PmtInf with PmtInfId, PmtMtd `method`, NbOfTxs and CtrlSum. One batch
+  // per message (the CCP's one account at the bank, one date), so PmtInfId is the MsgId.
+  // The caller closes PmtInf and `root`.
+  void OpenBatch(absl::string_view root, const MessageHeader& header, const CcpParty& ccp,
+                 const BatchTotals& totals, absl::string_view method);
+  // <PmtId><InstrId>id</InstrId><EndToEndId>id</EndToEndId></PmtId>: our instruction ID is
+  // both, so a confirmation names the instruction it confirms.
+  void PaymentId(absl::string_view instruction_id);
+
   // <InstdAmt Ccy="currency">units.cents</InstdAmt>; `currency` has been checked.
   void InstructedAmount(int64_t amount_cents, absl::string_view currency);
   // <tag><FinInstnId><ClrSysMmbId><ClrSysId><Cd>USABA</Cd></ClrSysId><MmbId>aba</MmbId>...

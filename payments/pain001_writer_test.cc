@@ -14,53 +14,29 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "payments/iso20022_schemas.h"
+#include "payments/payments_test_data.h"
 
 namespace tc::payments {
 namespace {
 
 using ::testing::HasSubstr;
 
-CcpParty Ccp() {
-  CcpParty ccp;
-  ccp.name = "Tokenclear CCP";
-  ccp.lei = "TOKENCLEARCCP0000159";
-  ccp.account_number = "CCP-SETTLE-001";
-  ccp.bank_aba = "021000021";
-  return ccp;
-}
+using testing::kAlpha;
+using testing::kBeta;
+
+CcpParty Ccp() { return testing::SampleCcp(); }
 
 MessageHeader Header() {
-  MessageHeader header;
-  header.message_id = "TC-PAY-20261201-1";
-  header.creation_time =
-      absl::FromCivil(absl::CivilSecond(2026, 12, 1, 18, 30, 0), absl::UTCTimeZone());
-  header.execution_date = absl::CivilDay(2026, 12, 2);
-  return header;
-}
-
-PaymentInstruction Pay(std::string id, std::string member, std::string lei, clearing::Origin origin,
-                       int64_t amount_cents) {
-  PaymentInstruction pay;
-  pay.instruction_id = std::move(id);
-  pay.direction = PaymentDirection::kPay;
-  pay.member_id = member;
-  pay.member_name = member == "ALPHA" ? "Alpha Clearing LLC" : "Beta Futures & Co";
-  pay.member_lei = std::move(lei);
-  pay.origin = origin;
-  pay.amount_cents = amount_cents;
-  pay.currency = "USD";
-  pay.business_date = absl::CivilDay(2026, 12, 1);
-  pay.member_account_number = member == "ALPHA" ? "ALPHA-0001" : "BETA-0002";
-  pay.member_bank_aba = member == "ALPHA" ? "011000015" : "026009593";
-  pay.remittance_text = absl::StrCat("VM 2026-12-01 ", OriginText(origin), " ", pay.member_id);
-  return pay;
+  return testing::SampleHeader("TC-PAY-20261201-1", absl::CivilSecond(2026, 12, 1, 18, 30, 0));
 }
 
 std::vector<PaymentInstruction> Pays() {
-  return {Pay("PAY-20261201-0001", "ALPHA", "MEMBERALPHA000000183", clearing::Origin::kHouse, 100),
-          Pay("PAY-20261201-0002", "ALPHA", "MEMBERALPHA000000183", clearing::Origin::kCustomer, 5),
-          Pay("PAY-20261201-0003", "BETA", "MEMBERBETA0000000253", clearing::Origin::kHouse,
-              123456789)};
+  auto pay = [](std::string id, bool alpha, clearing::Origin origin, int64_t cents) {
+    return testing::SampleInstruction(PaymentDirection::kPay, std::move(id), alpha, origin, cents);
+  };
+  return {pay("PAY-20261201-0001", kAlpha, clearing::Origin::kHouse, 100),
+          pay("PAY-20261201-0002", kAlpha, clearing::Origin::kCustomer, 5),
+          pay("PAY-20261201-0003", kBeta, clearing::Origin::kHouse, 123456789)};
 }
 
 // Checked by hand against docs/PAYMENTS_ISO20022.md: CtrlSum = 1.00 + 0.05 + 1234567.89.

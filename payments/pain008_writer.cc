@@ -1,7 +1,5 @@
 #include "payments/pain008_writer.h"
 
-#include "absl/strings/str_cat.h"
-#include "core/fixed_point.h"
 #include "core/status_macros.h"
 #include "payments/iso_message_writer.h"
 
@@ -11,38 +9,16 @@ absl::StatusOr<std::string> WritePain008(const MessageHeader& header, const CcpP
                                          absl::Span<const PaymentInstruction> collects) {
   TC_ASSIGN_OR_RETURN(BatchTotals totals,
                       CheckBatch(header, ccp, collects, PaymentDirection::kCollect, "collects"));
-  const std::string count = absl::StrCat(totals.count);
-  const std::string control_sum = FormatFixed(totals.control_sum_cents, kCentsDigits);
-
   IsoMessageWriter out(kPain008Namespace);
   formats::XmlWriter& xml = out.xml();
-  xml.Open("CstmrDrctDbtInitn");
-  xml.Open("GrpHdr");
-  xml.Leaf("MsgId", header.message_id);
-  xml.Leaf("CreDtTm", IsoDateTimeUtc(header.creation_time));
-  xml.Leaf("NbOfTxs", count);
-  xml.Leaf("CtrlSum", control_sum);
-  xml.Open("InitgPty");
-  xml.Leaf("Nm", ccp.name);
-  xml.Close();
-  xml.Close();  // GrpHdr
-
-  // One batch per message (the CCP's one account at this bank, one collection date).
-  xml.Open("PmtInf");
-  xml.Leaf("PmtInfId", header.message_id);
-  xml.Leaf("PmtMtd", "DD");
-  xml.Leaf("NbOfTxs", count);
-  xml.Leaf("CtrlSum", control_sum);
+  out.OpenBatch("CstmrDrctDbtInitn", header, ccp, totals, "DD");
   xml.Leaf("ReqdColltnDt", IsoDate(header.execution_date));
   out.Party("Cdtr", ccp.name, ccp.lei);
   out.Account("CdtrAcct", ccp.account_number);
   out.AgentByAba("CdtrAgt", ccp.bank_aba);
   for (const PaymentInstruction& collect : collects) {
     xml.Open("DrctDbtTxInf");
-    xml.Open("PmtId");
-    xml.Leaf("InstrId", collect.instruction_id);
-    xml.Leaf("EndToEndId", collect.instruction_id);
-    xml.Close();
+    out.PaymentId(collect.instruction_id);
     out.InstructedAmount(collect.amount_cents, collect.currency);
     // The mandate is the member's authority for the bank to debit it: without it the
     // debtor bank returns the collection.

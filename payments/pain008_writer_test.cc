@@ -11,53 +11,28 @@
 #include "formats/xml_schema.h"
 #include "gtest/gtest.h"
 #include "payments/iso20022_schemas.h"
+#include "payments/payments_test_data.h"
 
 namespace tc::payments {
 namespace {
 
-CcpParty Ccp() {
-  CcpParty ccp;
-  ccp.name = "Tokenclear CCP";
-  ccp.lei = "TOKENCLEARCCP0000159";
-  ccp.account_number = "CCP-SETTLE-001";
-  ccp.bank_aba = "021000021";
-  return ccp;
-}
+using testing::kAlpha;
+using testing::kBeta;
+
+CcpParty Ccp() { return testing::SampleCcp(); }
 
 MessageHeader Header() {
-  MessageHeader header;
-  header.message_id = "TC-COL-20261201-1";
-  header.creation_time =
-      absl::FromCivil(absl::CivilSecond(2026, 12, 1, 18, 0, 0), absl::UTCTimeZone());
-  header.execution_date = absl::CivilDay(2026, 12, 2);
-  return header;
-}
-
-PaymentInstruction Collect(std::string id, bool alpha, clearing::Origin origin,
-                           int64_t amount_cents) {
-  PaymentInstruction collect;
-  collect.instruction_id = std::move(id);
-  collect.direction = PaymentDirection::kCollect;
-  collect.member_id = alpha ? "ALPHA" : "BETA";
-  collect.member_name = alpha ? "Alpha Clearing LLC" : "Beta Futures & Co";
-  collect.member_lei = alpha ? "MEMBERALPHA000000183" : "MEMBERBETA0000000253";
-  collect.origin = origin;
-  collect.amount_cents = amount_cents;
-  collect.currency = "USD";
-  collect.business_date = absl::CivilDay(2026, 12, 1);
-  collect.member_account_number = alpha ? "ALPHA-0001" : "BETA-0002";
-  collect.member_bank_aba = alpha ? "011000015" : "026009593";
-  collect.mandate_id = alpha ? "MNDT-ALPHA-1" : "MNDT-BETA-1";
-  collect.mandate_signature_date = absl::CivilDay(2026, 1, 15);
-  collect.remittance_text =
-      std::string("VM 2026-12-01 ") + std::string(OriginText(origin)) + " " + collect.member_id;
-  return collect;
+  return testing::SampleHeader("TC-COL-20261201-1", absl::CivilSecond(2026, 12, 1, 18, 0, 0));
 }
 
 std::vector<PaymentInstruction> Collects() {
-  return {Collect("COL-20261201-0001", true, clearing::Origin::kCustomer, 5),
-          Collect("COL-20261201-0002", false, clearing::Origin::kHouse, 123456789),
-          Collect("COL-20261201-0003", false, clearing::Origin::kCustomer, 100)};
+  auto collect = [](std::string id, bool alpha, clearing::Origin origin, int64_t cents) {
+    return testing::SampleInstruction(PaymentDirection::kCollect, std::move(id), alpha, origin,
+                                      cents);
+  };
+  return {collect("COL-20261201-0001", kAlpha, clearing::Origin::kCustomer, 5),
+          collect("COL-20261201-0002", kBeta, clearing::Origin::kHouse, 123456789),
+          collect("COL-20261201-0003", kBeta, clearing::Origin::kCustomer, 100)};
 }
 
 // Checked by hand: CtrlSum = 0.05 + 1234567.89 + 1.00 = 1234568.94.
