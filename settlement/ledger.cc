@@ -11,6 +11,7 @@
 #include "core/check.h"
 #include "core/fixed_point.h"
 #include "core/identifiers.h"
+#include "core/status_macros.h"
 
 namespace tc::settlement {
 namespace {
@@ -21,6 +22,9 @@ constexpr std::pair<LedgerAccountKind, absl::string_view> kKindNames[] = {
     {LedgerAccountKind::kCcpFinalSettlement, "CCP_FINAL_SETTLEMENT"},
     {LedgerAccountKind::kCcpRounding, "CCP_ROUNDING"},
     {LedgerAccountKind::kSettlementBank, "SETTLEMENT_BANK"},
+    {LedgerAccountKind::kMemberCollateralCash, "MEMBER_COLLATERAL_CASH"},
+    {LedgerAccountKind::kMemberCollateralSecurities, "MEMBER_COLLATERAL_SECURITIES"},
+    {LedgerAccountKind::kCustodianSecurities, "CUSTODIAN_SECURITIES"},
 };
 
 bool IsCurrency(absl::string_view currency) {
@@ -105,10 +109,50 @@ std::optional<clearing::Origin> OriginFromName(absl::string_view name) {
   return std::nullopt;
 }
 
+bool IsPerMemberKind(LedgerAccountKind kind) {
+  switch (kind) {
+    case LedgerAccountKind::kMemberCash:
+    case LedgerAccountKind::kMemberCollateralCash:
+    case LedgerAccountKind::kMemberCollateralSecurities:
+      return true;
+    case LedgerAccountKind::kCcpVmSettlement:
+    case LedgerAccountKind::kCcpFinalSettlement:
+    case LedgerAccountKind::kCcpRounding:
+    case LedgerAccountKind::kSettlementBank:
+    case LedgerAccountKind::kCustodianSecurities:
+      return false;
+  }
+  TC_CHECK(false) << "unknown ledger account kind " << static_cast<int>(kind);
+  return false;
+}
+
 LedgerAccount MemberCashAccount(absl::string_view member_id, clearing::Origin origin,
                                 absl::string_view currency) {
-  return {absl::StrCat(member_id, ":", OriginName(origin), ":CASH:", currency),
-          LedgerAccountKind::kMemberCash, std::string(member_id), origin, std::string(currency)};
+  return MemberAccount(LedgerAccountKind::kMemberCash, member_id, origin, currency);
+}
+
+LedgerAccount MemberAccount(LedgerAccountKind kind, absl::string_view member_id,
+                            clearing::Origin origin, absl::string_view currency) {
+  absl::string_view infix;
+  switch (kind) {
+    case LedgerAccountKind::kMemberCash:
+      infix = ":CASH:";
+      break;
+    case LedgerAccountKind::kMemberCollateralCash:
+      infix = ":COLLATERAL_CASH:";
+      break;
+    case LedgerAccountKind::kMemberCollateralSecurities:
+      infix = ":COLLATERAL_SECURITIES:";
+      break;
+    case LedgerAccountKind::kCcpVmSettlement:
+    case LedgerAccountKind::kCcpFinalSettlement:
+    case LedgerAccountKind::kCcpRounding:
+    case LedgerAccountKind::kSettlementBank:
+    case LedgerAccountKind::kCustodianSecurities:
+      TC_CHECK(false) << LedgerAccountKindName(kind) << " is the CCP's: use CcpAccount";
+  }
+  return {absl::StrCat(member_id, ":", OriginName(origin), infix, currency), kind,
+          std::string(member_id), origin, std::string(currency)};
 }
 
 LedgerAccount CcpAccount(LedgerAccountKind kind, absl::string_view currency) {
@@ -126,8 +170,13 @@ LedgerAccount CcpAccount(LedgerAccountKind kind, absl::string_view currency) {
     case LedgerAccountKind::kSettlementBank:
       id = "BANK:SETTLEMENT:";
       break;
+    case LedgerAccountKind::kCustodianSecurities:
+      id = "CCP:CUSTODIAN_SECURITIES:";
+      break;
     case LedgerAccountKind::kMemberCash:
-      TC_CHECK(false) << "MEMBER_CASH is per member: use MemberCashAccount";
+    case LedgerAccountKind::kMemberCollateralCash:
+    case LedgerAccountKind::kMemberCollateralSecurities:
+      TC_CHECK(false) << LedgerAccountKindName(kind) << " is per member: use MemberAccount";
   }
   return {absl::StrCat(id, currency), kind, "", std::nullopt, std::string(currency)};
 }
@@ -158,7 +207,7 @@ absl::Status CheckBalanced(const JournalEntry& entry) {
       return Unbalanced(
           entry, absl::StrCat(where, " has currency \"", ShortenForMessage(a.currency), "\""));
     }
-    const bool per_member = a.kind == LedgerAccountKind::kMemberCash;
+    const bool per_member = IsPerMemberKind(a.kind);
     if (per_member != !a.member_id.empty() || per_member != a.origin.has_value()) {
       return Unbalanced(entry,
                         absl::StrCat(where, ": a ", LedgerAccountKindName(a.kind), " account ",
@@ -346,6 +395,89 @@ JournalEntry Reversal(const JournalEntry& original, absl::CivilDay business_date
     reversal.lines.push_back({line.account, -line.amount_cents});
   }
   return reversal;
+}
+
+namespace {
+
+// What the collateral planners check of their inputs; INVALID_ARGUMENT naming the field.
+absl::Status CheckMovement(absl::string_view key, absl::string_view member_id,
+                           absl::string_view currency, absl::string_view amount_field,
+                           int64_t amount_cents) {
+  if (key.empty() || key.size() > kMaxIdempotencyKeyBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("key has ", key.size(), " bytes; 1 to ", kMaxIdempotencyKeyBytes, " allowed"));
+  }
+  TC_RETURN_IF_ERROR(ValidateIdentifier("member_id", member_id));
+  if (!IsCurrency(currency)) {
+    return absl::InvalidArgumentError(absl::StrCat("currency \"", ShortenForMessage(currency),
+                                                   "\" is not three capital letters"));
+  }
+  if (amount_cents <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(amount_field, " ", amount_cents, " is not positive"));
+  }
+  return absl::OkStatus();
+}
+
+JournalEntry Movement(absl::string_view key, absl::CivilDay date, absl::string_view kind,
+                      std::string description, std::vector<JournalLine> lines) {
+  JournalEntry entry;
+  entry.idempotency_key = std::string(key);
+  entry.business_date = date;
+  entry.kind = std::string(kind);
+  entry.description = std::move(description);
+  entry.lines = std::move(lines);
+  // The inputs were checked above, so a failure here is ours.
+  const absl::Status balanced = CheckBalanced(entry);
+  TC_CHECK(balanced.ok()) << balanced;
+  return entry;
+}
+
+}  // namespace
+
+absl::StatusOr<JournalEntry> PlanCashDeposit(absl::string_view key, absl::CivilDay date,
+                                             absl::string_view member_id, clearing::Origin origin,
+                                             absl::string_view currency, int64_t amount_cents) {
+  TC_RETURN_IF_ERROR(CheckMovement(key, member_id, currency, "amount_cents", amount_cents));
+  return Movement(
+      key, date, "COLLATERAL_DEPOSIT",
+      absl::StrCat("cash collateral ", FormatBusinessDate(date), ": ", member_id, " ",
+                   OriginName(origin), " deposits ", FormatFixed(amount_cents, 2), " ", currency),
+      {{CcpAccount(LedgerAccountKind::kSettlementBank, currency), amount_cents},
+       {MemberAccount(LedgerAccountKind::kMemberCollateralCash, member_id, origin, currency),
+        -amount_cents}});
+}
+
+absl::StatusOr<JournalEntry> PlanCashWithdrawal(absl::string_view key, absl::CivilDay date,
+                                                absl::string_view member_id,
+                                                clearing::Origin origin, absl::string_view currency,
+                                                int64_t amount_cents) {
+  TC_RETURN_IF_ERROR(CheckMovement(key, member_id, currency, "amount_cents", amount_cents));
+  // No bank line: the cash leaves the bank when the next payment cycle pays the release.
+  return Movement(
+      key, date, "COLLATERAL_WITHDRAWAL",
+      absl::StrCat("cash collateral ", FormatBusinessDate(date), ": ", member_id, " ",
+                   OriginName(origin), " withdraws ", FormatFixed(amount_cents, 2), " ", currency),
+      {{MemberAccount(LedgerAccountKind::kMemberCollateralCash, member_id, origin, currency),
+        amount_cents},
+       {MemberCashAccount(member_id, origin, currency), -amount_cents}});
+}
+
+absl::StatusOr<JournalEntry> PlanSecuritiesMovement(absl::string_view key, absl::CivilDay date,
+                                                    absl::string_view member_id,
+                                                    clearing::Origin origin,
+                                                    absl::string_view currency, int64_t face_cents,
+                                                    bool deposit) {
+  TC_RETURN_IF_ERROR(CheckMovement(key, member_id, currency, "face_cents", face_cents));
+  const int64_t custodian_cents = deposit ? face_cents : -face_cents;
+  return Movement(
+      key, date, deposit ? "SECURITIES_DEPOSIT" : "SECURITIES_WITHDRAWAL",
+      absl::StrCat("securities collateral ", FormatBusinessDate(date), ": ", member_id, " ",
+                   OriginName(origin), deposit ? " deposits " : " withdraws ", "face ",
+                   FormatFixed(face_cents, 2), " ", currency),
+      {{CcpAccount(LedgerAccountKind::kCustodianSecurities, currency), custodian_cents},
+       {MemberAccount(LedgerAccountKind::kMemberCollateralSecurities, member_id, origin, currency),
+        -custodian_cents}});
 }
 
 }  // namespace tc::settlement

@@ -1,10 +1,15 @@
 // The ledger's pure rules: account ids, the balance check, payload hashes, the posting
-// plan for variation margin and final settlement with its rounding residual, reversals.
+// plan for variation margin and final settlement with its rounding residual, reversals,
+// and the collateral movements (cash deposits and withdrawals, securities at face).
 // Every expected amount is worked out by hand in the comment beside it.
 #include "settlement/ledger.h"
 
 #include <limits>
 #include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -24,6 +29,17 @@ JournalEntry TwoLines(int64_t debit_cents, int64_t credit_cents) {
   e.lines = {{CcpAccount(LedgerAccountKind::kSettlementBank, "USD"), debit_cents},
              {MemberCashAccount("CM01", Origin::kHouse, "USD"), credit_cents}};
   return e;
+}
+
+using LinesT = std::vector<std::pair<std::string, int64_t>>;
+
+// The lines of `e` as (account id, cents), in order, for whole-entry comparisons.
+LinesT Lines(const JournalEntry& e) {
+  LinesT lines;
+  for (const JournalLine& l : e.lines) {
+    lines.emplace_back(l.account.ledger_account_id, l.amount_cents);
+  }
+  return lines;
 }
 
 // Sum of every line per (account id): what the plan does to each balance.
@@ -59,13 +75,180 @@ TEST(LedgerTest, KindNamesRoundTrip) {
   for (LedgerAccountKind kind :
        {LedgerAccountKind::kMemberCash, LedgerAccountKind::kCcpVmSettlement,
         LedgerAccountKind::kCcpFinalSettlement, LedgerAccountKind::kCcpRounding,
-        LedgerAccountKind::kSettlementBank}) {
+        LedgerAccountKind::kSettlementBank, LedgerAccountKind::kMemberCollateralCash,
+        LedgerAccountKind::kMemberCollateralSecurities, LedgerAccountKind::kCustodianSecurities}) {
     EXPECT_EQ(LedgerAccountKindFromName(LedgerAccountKindName(kind)), kind);
   }
   EXPECT_EQ(LedgerAccountKindName(LedgerAccountKind::kCcpVmSettlement), "CCP_VM_SETTLEMENT");
   EXPECT_FALSE(LedgerAccountKindFromName("member_cash").has_value());
   EXPECT_EQ(OriginFromName("CUSTOMER"), Origin::kCustomer);
   EXPECT_FALSE(OriginFromName("house").has_value());
+}
+
+TEST(LedgerTest, CollateralAccountIdsAreDeterministic) {
+  const LedgerAccount cash =
+      MemberAccount(LedgerAccountKind::kMemberCollateralCash, "CM01", Origin::kHouse, "USD");
+  EXPECT_EQ(cash.ledger_account_id, "CM01:HOUSE:COLLATERAL_CASH:USD");
+  EXPECT_EQ(cash.kind, LedgerAccountKind::kMemberCollateralCash);
+  EXPECT_EQ(cash.member_id, "CM01");
+  EXPECT_EQ(cash.origin, Origin::kHouse);
+  EXPECT_EQ(cash.currency, "USD");
+  const LedgerAccount securities = MemberAccount(LedgerAccountKind::kMemberCollateralSecurities,
+                                                 "CM02", Origin::kCustomer, "EUR");
+  EXPECT_EQ(securities.ledger_account_id, "CM02:CUSTOMER:COLLATERAL_SECURITIES:EUR");
+  EXPECT_EQ(securities.origin, Origin::kCustomer);
+  // MemberCashAccount is MemberAccount of MEMBER_CASH, field for field.
+  EXPECT_EQ(MemberAccount(LedgerAccountKind::kMemberCash, "CM01", Origin::kHouse, "USD"),
+            MemberCashAccount("CM01", Origin::kHouse, "USD"));
+  const LedgerAccount custodian = CcpAccount(LedgerAccountKind::kCustodianSecurities, "USD");
+  EXPECT_EQ(custodian.ledger_account_id, "CCP:CUSTODIAN_SECURITIES:USD");
+  EXPECT_TRUE(custodian.member_id.empty());
+  EXPECT_FALSE(custodian.origin.has_value());
+  EXPECT_EQ(LedgerAccountKindName(LedgerAccountKind::kMemberCollateralCash),
+            "MEMBER_COLLATERAL_CASH");
+  EXPECT_EQ(LedgerAccountKindName(LedgerAccountKind::kMemberCollateralSecurities),
+            "MEMBER_COLLATERAL_SECURITIES");
+  EXPECT_EQ(LedgerAccountKindName(LedgerAccountKind::kCustodianSecurities), "CUSTODIAN_SECURITIES");
+}
+
+TEST(LedgerTest, PerMemberKindsAreTheMembersAccounts) {
+  EXPECT_TRUE(IsPerMemberKind(LedgerAccountKind::kMemberCash));
+  EXPECT_TRUE(IsPerMemberKind(LedgerAccountKind::kMemberCollateralCash));
+  EXPECT_TRUE(IsPerMemberKind(LedgerAccountKind::kMemberCollateralSecurities));
+  EXPECT_FALSE(IsPerMemberKind(LedgerAccountKind::kCcpVmSettlement));
+  EXPECT_FALSE(IsPerMemberKind(LedgerAccountKind::kCcpFinalSettlement));
+  EXPECT_FALSE(IsPerMemberKind(LedgerAccountKind::kCcpRounding));
+  EXPECT_FALSE(IsPerMemberKind(LedgerAccountKind::kSettlementBank));
+  EXPECT_FALSE(IsPerMemberKind(LedgerAccountKind::kCustodianSecurities));
+}
+
+TEST(LedgerDeathTest, AnAccountOfTheWrongSideIsAProgrammerError) {
+  EXPECT_DEATH(
+      MemberAccount(LedgerAccountKind::kCustodianSecurities, "CM01", Origin::kHouse, "USD"),
+      "use CcpAccount");
+  EXPECT_DEATH(CcpAccount(LedgerAccountKind::kMemberCollateralCash, "USD"), "use MemberAccount");
+  EXPECT_DEATH(CcpAccount(LedgerAccountKind::kMemberCash, "USD"), "is per member");
+}
+
+TEST(LedgerTest, CheckBalancedWantsMemberAndOriginExactlyOnPerMemberKinds) {
+  JournalEntry e = TwoLines(5, -5);
+  e.lines[1].account =
+      MemberAccount(LedgerAccountKind::kMemberCollateralCash, "CM01", Origin::kHouse, "USD");
+  EXPECT_TRUE(CheckBalanced(e).ok());
+  JournalEntry no_origin = e;
+  no_origin.lines[1].account.origin.reset();
+  absl::Status status = CheckBalanced(no_origin);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(status.message().find("a MEMBER_COLLATERAL_CASH account needs member and origin"),
+            std::string::npos)
+      << status;
+  JournalEntry no_member = e;
+  no_member.lines[1].account.member_id = "";
+  EXPECT_FALSE(CheckBalanced(no_member).ok());
+  JournalEntry securities = TwoLines(5, -5);
+  securities.lines[0].account = CcpAccount(LedgerAccountKind::kCustodianSecurities, "USD");
+  securities.lines[1].account =
+      MemberAccount(LedgerAccountKind::kMemberCollateralSecurities, "CM01", Origin::kHouse, "USD");
+  EXPECT_TRUE(CheckBalanced(securities).ok());
+  JournalEntry custodian_with_member = securities;
+  custodian_with_member.lines[0].account.member_id = "CM01";
+  custodian_with_member.lines[0].account.origin = Origin::kHouse;
+  status = CheckBalanced(custodian_with_member);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(status.message().find("a CUSTODIAN_SECURITIES account has no member and origin"),
+            std::string::npos)
+      << status;
+}
+
+TEST(LedgerTest, ACashDepositDebitsTheBankAndCreditsTheMembersCollateral) {
+  // $1,000.00 = 100,000 cents in at the bank; the CCP holds (owes back) the same.
+  absl::StatusOr<JournalEntry> deposit =
+      PlanCashDeposit("COLL/DEP/1", kDate, "CM01", Origin::kCustomer, "USD", 100'000);
+  ASSERT_TRUE(deposit.ok()) << deposit.status();
+  EXPECT_EQ(deposit->idempotency_key, "COLL/DEP/1");
+  EXPECT_EQ(deposit->business_date, kDate);
+  EXPECT_EQ(deposit->kind, "COLLATERAL_DEPOSIT");
+  EXPECT_EQ(deposit->description, "cash collateral 2026-11-30: CM01 CUSTOMER deposits 1000.00 USD");
+  EXPECT_EQ(deposit->eod_step, "");
+  EXPECT_EQ(Lines(*deposit), (LinesT{{"BANK:SETTLEMENT:USD", 100'000},
+                                     {"CM01:CUSTOMER:COLLATERAL_CASH:USD", -100'000}}));
+  EXPECT_TRUE(CheckBalanced(*deposit).ok());
+}
+
+TEST(LedgerTest, ACashWithdrawalMovesCollateralToTheMembersCash) {
+  // $250.00 leaves collateral; MEMBER_CASH is credited (the CCP owes it until it pays).
+  absl::StatusOr<JournalEntry> withdrawal =
+      PlanCashWithdrawal("COLL/WDR/7", kDate, "CM01", Origin::kHouse, "USD", 25'000);
+  ASSERT_TRUE(withdrawal.ok()) << withdrawal.status();
+  EXPECT_EQ(withdrawal->kind, "COLLATERAL_WITHDRAWAL");
+  EXPECT_EQ(withdrawal->description, "cash collateral 2026-11-30: CM01 HOUSE withdraws 250.00 USD");
+  EXPECT_EQ(Lines(*withdrawal),
+            (LinesT{{"CM01:HOUSE:COLLATERAL_CASH:USD", 25'000}, {"CM01:HOUSE:CASH:USD", -25'000}}));
+  // Deposit 1,000.00 then withdraw 250.00: 750.00 stays collateral, 250.00 is owed as cash.
+  absl::StatusOr<JournalEntry> deposit =
+      PlanCashDeposit("COLL/DEP/1", kDate, "CM01", Origin::kHouse, "USD", 100'000);
+  ASSERT_TRUE(deposit.ok()) << deposit.status();
+  const std::map<std::string, int64_t> balances = Balances({*deposit, *withdrawal});
+  EXPECT_EQ(balances.at("CM01:HOUSE:COLLATERAL_CASH:USD"), -75'000);
+  EXPECT_EQ(balances.at("CM01:HOUSE:CASH:USD"), -25'000);
+  EXPECT_EQ(balances.at("BANK:SETTLEMENT:USD"), 100'000);
+}
+
+TEST(LedgerTest, SecuritiesMoveAtFaceBetweenTheCustodianAndTheMember) {
+  // Face $5,000,000.00 = 500,000,000 cents of T-bills delivered, then 200,000,000 returned.
+  absl::StatusOr<JournalEntry> in =
+      PlanSecuritiesMovement("SEC/1", kDate, "CM02", Origin::kHouse, "USD", 500'000'000, true);
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(in->kind, "SECURITIES_DEPOSIT");
+  EXPECT_EQ(in->description,
+            "securities collateral 2026-11-30: CM02 HOUSE deposits face 5000000.00 USD");
+  EXPECT_EQ(Lines(*in), (LinesT{{"CCP:CUSTODIAN_SECURITIES:USD", 500'000'000},
+                                {"CM02:HOUSE:COLLATERAL_SECURITIES:USD", -500'000'000}}));
+  absl::StatusOr<JournalEntry> out =
+      PlanSecuritiesMovement("SEC/2", kDate, "CM02", Origin::kHouse, "USD", 200'000'000, false);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->kind, "SECURITIES_WITHDRAWAL");
+  EXPECT_EQ(Lines(*out), (LinesT{{"CCP:CUSTODIAN_SECURITIES:USD", -200'000'000},
+                                 {"CM02:HOUSE:COLLATERAL_SECURITIES:USD", 200'000'000}}));
+  const std::map<std::string, int64_t> balances = Balances({*in, *out});
+  EXPECT_EQ(balances.at("CCP:CUSTODIAN_SECURITIES:USD"), 300'000'000);
+  EXPECT_EQ(balances.at("CM02:HOUSE:COLLATERAL_SECURITIES:USD"), -300'000'000);
+}
+
+TEST(LedgerTest, CollateralMovementsRefuseBadInput) {
+  auto code_and_message = [](const absl::StatusOr<JournalEntry>& r) {
+    return std::make_pair(r.status().code(), std::string(r.status().message()));
+  };
+  auto [code, message] =
+      code_and_message(PlanCashDeposit("K", kDate, "CM01", Origin::kHouse, "USD", 0));
+  EXPECT_EQ(code, absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(message, "amount_cents 0 is not positive");
+  std::tie(code, message) =
+      code_and_message(PlanCashWithdrawal("K", kDate, "CM01", Origin::kHouse, "USD", -5));
+  EXPECT_EQ(code, absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(message, "amount_cents -5 is not positive");
+  std::tie(code, message) =
+      code_and_message(PlanSecuritiesMovement("K", kDate, "CM01", Origin::kHouse, "USD", -1, true));
+  EXPECT_EQ(code, absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(message, "face_cents -1 is not positive");
+  std::tie(code, message) =
+      code_and_message(PlanCashDeposit("", kDate, "CM01", Origin::kHouse, "USD", 1));
+  EXPECT_EQ(code, absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(message, "key has 0 bytes; 1 to 200 allowed");
+  EXPECT_EQ(PlanCashDeposit(std::string(201, 'k'), kDate, "CM01", Origin::kHouse, "USD", 1)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  std::tie(code, message) =
+      code_and_message(PlanCashDeposit("K", kDate, "CM01", Origin::kHouse, "usd", 1));
+  EXPECT_EQ(code, absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(message, "currency \"usd\" is not three capital letters");
+  std::tie(code, message) =
+      code_and_message(PlanCashDeposit("K", kDate, "CM/01", Origin::kHouse, "USD", 1));
+  EXPECT_EQ(code, absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(message.find("member_id"), std::string::npos) << message;
+  // The largest amount that fits plans fine (and can be reversed).
+  EXPECT_TRUE(PlanCashDeposit("K", kDate, "CM01", Origin::kHouse, "USD", kMax).ok());
 }
 
 TEST(LedgerTest, CheckBalancedAcceptsABalancedEntry) {
