@@ -4,21 +4,10 @@
 #include "core/check.h"
 #include "store/pg_array.h"
 #include "store/pg_date.h"
+#include "store/pg_time.h"
 
 namespace tc::store {
 namespace {
-
-// Timestamps go in as UTC text with microseconds and come out as epoch microseconds,
-// exact both ways (extract(epoch ...) is numeric).
-std::string TimeParam(absl::Time time) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", time, absl::UTCTimeZone());
-}
-std::string EpochMicros(absl::string_view column) {
-  return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::bigint");
-}
-absl::Time TimeFromField(const pqxx::field& field) {
-  return absl::FromUnixMicros(field.as<int64_t>());
-}
 
 constexpr char kObservationColumns[] =
     "observation_id, index_code, (extract(epoch FROM observed_at) * 1000000)::bigint,"

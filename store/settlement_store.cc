@@ -7,21 +7,10 @@
 #include "core/check.h"
 #include "store/pg_array.h"
 #include "store/pg_date.h"
+#include "store/pg_time.h"
 
 namespace tc::store {
 namespace {
-
-// Timestamps go in as UTC text with PostgreSQL's microsecond precision and come back as
-// microseconds since the epoch, so no time zone setting of the session matters.
-std::string TimeParam(absl::Time at) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", at, absl::UTCTimeZone());
-}
-std::string MicrosOf(absl::string_view column) {
-  return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::bigint");
-}
-absl::Time TimeFromMicros(const pqxx::field& field) {
-  return absl::FromUnixMicros(field.as<int64_t>());
-}
 
 constexpr std::pair<PriceSetStatus, const char*> kSetStatuses[] = {
     {PriceSetStatus::kProposed, "PROPOSED"},
@@ -128,7 +117,7 @@ clearing::Trade TradeOf(const pqxx::row& r, bool reversed) {
   t.buyer_account_id = r[reversed ? 5 : 4].as<std::string>();
   t.seller_account_id = r[reversed ? 4 : 5].as<std::string>();
   t.trade_date = DateFromField(r[6]);
-  t.executed_at = TimeFromMicros(r[7]);
+  t.executed_at = TimeFromField(r[7]);
   return t;
 }
 
@@ -247,7 +236,7 @@ std::optional<EodRunRow> LoadEodRun(pqxx::transaction_base& tx, absl::CivilDay d
                                     bool for_update) {
   pqxx::result r =
       tx.exec_params(absl::StrCat("SELECT business_date, status, steps_done, started_by, ",
-                                  MicrosOf("started_at"), ", ", MicrosOf("updated_at"),
+                                  EpochMicros("started_at"), ", ", EpochMicros("updated_at"),
                                   ", message, price_version, next_business_date, pass FROM eod_runs"
                                   " WHERE business_date = $1::date",
                                   for_update ? " FOR UPDATE" : ""),
@@ -258,8 +247,8 @@ std::optional<EodRunRow> LoadEodRun(pqxx::transaction_base& tx, absl::CivilDay d
                 ValueOf(kRunStatuses, row[1]),
                 row[2].as<int>(),
                 row[3].as<std::string>(),
-                TimeFromMicros(row[4]),
-                TimeFromMicros(row[5]),
+                TimeFromField(row[4]),
+                TimeFromField(row[5]),
                 row[6].as<std::string>(),
                 std::nullopt,
                 std::nullopt};
@@ -293,13 +282,13 @@ std::vector<EodStepRow> LoadEodSteps(pqxx::transaction_base& tx, absl::CivilDay 
   for (const pqxx::row& r :
        tx.exec_params(absl::StrCat("SELECT step_no, step, encode(inputs_sha256, 'hex'),"
                                    " encode(outputs_sha256, 'hex'), rows_written, run_by, ",
-                                   MicrosOf("started_at"), ", ", MicrosOf("finished_at"),
+                                   EpochMicros("started_at"), ", ", EpochMicros("finished_at"),
                                    ", pass FROM eod_steps WHERE business_date = $1::date"
                                    " ORDER BY pass, step_no"),
                       DateParam(day))) {
     steps.push_back({day, r[8].as<int>(), r[0].as<int>(), r[1].as<std::string>(),
                      DigestFromField(r[2]), DigestFromField(r[3]), r[4].as<int64_t>(),
-                     r[5].as<std::string>(), TimeFromMicros(r[6]), TimeFromMicros(r[7])});
+                     r[5].as<std::string>(), TimeFromField(r[6]), TimeFromField(r[7])});
   }
   return steps;
 }
@@ -402,7 +391,7 @@ std::vector<clearing::Trade> LoadDayTrades(pqxx::transaction_base& tx, absl::Civ
   const std::string columns = absl::StrCat(
       "SELECT t.trade_id, t.instrument_id, t.price_micros, t.quantity, t.buyer_account_id,"
       " t.seller_account_id, t.trade_date, ",
-      MicrosOf("t.executed_at"), " FROM trades t LEFT JOIN trade_cancellations c USING (trade_id)");
+      EpochMicros("t.executed_at"), " FROM trades t LEFT JOIN trade_cancellations c USING (trade_id)");
   for (const pqxx::row& r :
        tx.exec_params(columns + " WHERE t.business_date = $1::date AND (c.trade_id IS NULL OR"
                                 " c.business_date > $1::date) ORDER BY t.trade_id COLLATE \"C\"",
