@@ -27,14 +27,6 @@ constexpr std::pair<LedgerAccountKind, absl::string_view> kKindNames[] = {
     {LedgerAccountKind::kCustodianSecurities, "CUSTODIAN_SECURITIES"},
 };
 
-bool IsCurrency(absl::string_view currency) {
-  if (currency.size() != 3) return false;
-  for (char c : currency) {
-    if (!absl::ascii_isupper(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
 // The schema's rule for entry kinds: [A-Z][A-Z_]{0,63}.
 bool IsEntryKind(absl::string_view kind) {
   if (kind.empty() || kind.size() > 64 || !absl::ascii_isupper(static_cast<unsigned char>(kind[0])))
@@ -107,6 +99,14 @@ std::optional<clearing::Origin> OriginFromName(absl::string_view name) {
   if (name == "HOUSE") return clearing::Origin::kHouse;
   if (name == "CUSTOMER") return clearing::Origin::kCustomer;
   return std::nullopt;
+}
+
+bool IsCurrencyCode(absl::string_view currency) {
+  if (currency.size() != 3) return false;
+  for (char c : currency) {
+    if (!absl::ascii_isupper(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
 }
 
 bool IsPerMemberKind(LedgerAccountKind kind) {
@@ -203,7 +203,7 @@ absl::Status CheckBalanced(const JournalEntry& entry) {
         absl::StrCat("line ", i + 1, " (", ShortenForMessage(a.ledger_account_id), ")");
     if (a.ledger_account_id.empty())
       return Unbalanced(entry, absl::StrCat(where, " has no account"));
-    if (!IsCurrency(a.currency)) {
+    if (!IsCurrencyCode(a.currency)) {
       return Unbalanced(
           entry, absl::StrCat(where, " has currency \"", ShortenForMessage(a.currency), "\""));
     }
@@ -271,7 +271,7 @@ absl::StatusOr<std::vector<JournalEntry>> PlanCashPostings(absl::CivilDay busine
   std::map<std::string, int64_t> settlement_cents;
   for (const CashCall& call : cash.calls) {
     if (absl::Status s = ValidateIdentifier("member_id", call.member_id); !s.ok()) return s;
-    if (!IsCurrency(call.currency)) {
+    if (!IsCurrencyCode(call.currency)) {
       return absl::InvalidArgumentError(
           absl::StrCat("currency \"", ShortenForMessage(call.currency), "\" of member ",
                        call.member_id, " is not three capital letters"));
@@ -312,7 +312,7 @@ absl::StatusOr<std::vector<JournalEntry>> PlanCashPostings(absl::CivilDay busine
   }
   std::set<std::string> residual_currencies;
   for (const CashResidual& r : cash.residuals) {
-    if (!IsCurrency(r.currency)) {
+    if (!IsCurrencyCode(r.currency)) {
       return absl::InvalidArgumentError(absl::StrCat("residual currency \"",
                                                      ShortenForMessage(r.currency),
                                                      "\" is not three capital letters"));
@@ -408,7 +408,7 @@ absl::Status CheckMovement(absl::string_view key, absl::string_view member_id,
         absl::StrCat("key has ", key.size(), " bytes; 1 to ", kMaxIdempotencyKeyBytes, " allowed"));
   }
   TC_RETURN_IF_ERROR(ValidateIdentifier("member_id", member_id));
-  if (!IsCurrency(currency)) {
+  if (!IsCurrencyCode(currency)) {
     return absl::InvalidArgumentError(absl::StrCat("currency \"", ShortenForMessage(currency),
                                                    "\" is not three capital letters"));
   }

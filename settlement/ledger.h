@@ -71,6 +71,9 @@ bool IsPerMemberKind(LedgerAccountKind kind);
 absl::string_view OriginName(clearing::Origin origin);  // "HOUSE", "CUSTOMER"
 std::optional<clearing::Origin> OriginFromName(absl::string_view name);
 
+// The ledger's rule for a currency: three capital letters (ISO 4217 form), "USD".
+bool IsCurrencyCode(absl::string_view currency);
+
 struct LedgerAccount {
   std::string ledger_account_id;
   LedgerAccountKind kind = LedgerAccountKind::kMemberCash;

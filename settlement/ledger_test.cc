@@ -111,6 +111,16 @@ TEST(LedgerTest, CollateralAccountIdsAreDeterministic) {
   EXPECT_EQ(LedgerAccountKindName(LedgerAccountKind::kCustodianSecurities), "CUSTODIAN_SECURITIES");
 }
 
+TEST(LedgerTest, ACurrencyIsThreeCapitalLetters) {
+  EXPECT_TRUE(IsCurrencyCode("USD"));
+  EXPECT_TRUE(IsCurrencyCode("EUR"));
+  EXPECT_FALSE(IsCurrencyCode("usd"));
+  EXPECT_FALSE(IsCurrencyCode("US"));
+  EXPECT_FALSE(IsCurrencyCode("USDT"));
+  EXPECT_FALSE(IsCurrencyCode("U$D"));
+  EXPECT_FALSE(IsCurrencyCode(""));
+}
+
 TEST(LedgerTest, PerMemberKindsAreTheMembersAccounts) {
   EXPECT_TRUE(IsPerMemberKind(LedgerAccountKind::kMemberCash));
   EXPECT_TRUE(IsPerMemberKind(LedgerAccountKind::kMemberCollateralCash));
