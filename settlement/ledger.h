@@ -154,10 +154,9 @@ absl::StatusOr<std::vector<JournalEntry>> PlanCashPostings(absl::CivilDay busine
 JournalEntry Reversal(const JournalEntry& original, absl::CivilDay business_date,
                       absl::string_view eod_step);
 
-// Collateral movements. Each plans one entry under the caller's
-// `key` (the treasury request's idempotency key, 1..200 bytes), dated `date`, that passes
-// CheckBalanced. INVALID_ARGUMENT for an amount <= 0, a malformed key, member id or
-// currency.
+// Collateral movements. Each plans one entry under the caller's `key` (the treasury
+// request's idempotency key, 1..200 bytes), dated `date`, that passes CheckBalanced.
+// INVALID_ARGUMENT for an amount <= 0, a malformed key, member id or currency.
 //
 // Cash collateral received at the bank, kind "COLLATERAL_DEPOSIT":
 //   BANK:SETTLEMENT:<ccy> +amount (the cash is in), <member>:COLLATERAL_CASH -amount (the
