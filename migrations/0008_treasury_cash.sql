@@ -15,13 +15,13 @@ CREATE TABLE treasury_settings (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   ccp_name text NOT NULL CHECK (length(ccp_name) BETWEEN 1 AND 140),
   ccp_lei char(20) NOT NULL CHECK (ccp_lei ~ '^[A-Z0-9]{18}[0-9]{2}$'),
-  -- A collect not confirmed this many minutes after its instruction is a failure to pay.
-  collect_deadline_minutes integer NOT NULL CHECK (collect_deadline_minutes BETWEEN 1 AND 10080),
+  -- A collect not confirmed this many seconds after its instruction is a failure to pay.
+  collect_deadline_seconds integer NOT NULL CHECK (collect_deadline_seconds BETWEEN 1 AND 604800),
   -- Intraday, a deficit is called only above this many cents (end of day: every cent).
   intraday_call_threshold_cents bigint NOT NULL CHECK (intraday_call_threshold_cents >= 0)
 );
 INSERT INTO treasury_settings VALUES
-  (true, 'tokenclear CCP', '5493001KJTIIGC8Y1R12', 60, 100000);
+  (true, 'tokenclear CCP', '5493001KJTIIGC8Y1R12', 3600, 100000);
 
 -- The CCP's account at each settlement bank, per currency: collects land there, pays
 -- leave from there, and each bank's camt.054 notifies it.

@@ -6,8 +6,9 @@ namespace tc::settlement {
 namespace {
 
 constexpr absl::string_view kNames[kEodStepCount] = {
-    "CLOSE_TRADING", "LOCK_PRICES",    "FREEZE_POSITIONS", "MARK_TO_MARKET", "LEDGER_POSTINGS",
-    "EXPIRY",        "INITIAL_MARGIN", "REPORTS_READY",    "OPEN_NEXT_DAY"};
+    "CLOSE_TRADING",   "LOCK_PRICES",   "FREEZE_POSITIONS", "MARK_TO_MARKET",
+    "LEDGER_POSTINGS", "EXPIRY",        "INITIAL_MARGIN",   "COLLATERAL_VALUATION",
+    "OBLIGATIONS",     "REPORTS_READY", "OPEN_NEXT_DAY"};
 
 }  // namespace
 

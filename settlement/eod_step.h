@@ -9,6 +9,10 @@
 //   LEDGER_POSTINGS   cash per member and origin, rounded once, into the journal
 //   EXPIRY            months whose final settlement date it is close; positions go to zero
 //   INITIAL_MARGIN    the margin cycle on end-of-day positions, the date's parameters
+//   COLLATERAL_VALUATION  cash and securities collateral per member origin, haircuts and
+//                     concentration limits applied, against the new requirement
+//   OBLIGATIONS       indicative obligations per member origin: variation margin, an
+//                     initial-margin call on a deficit, released withdrawals
 //   REPORTS_READY     the date's results are complete and digested for reporting
 //   OPEN_NEXT_DAY     the next business day (weekends and holidays skipped) opens, and
 //                     the contract months the calendar lists on it are listed
@@ -33,10 +37,12 @@ enum class EodStep {
   kLedgerPostings,
   kExpiry,
   kInitialMargin,
+  kCollateralValuation,
+  kObligations,
   kReportsReady,
   kOpenNextDay,
 };
-inline constexpr int kEodStepCount = 9;
+inline constexpr int kEodStepCount = 11;
 
 inline constexpr int EodStepNumber(EodStep step) { return static_cast<int>(step); }
 

@@ -12,6 +12,7 @@ TEST(EodStepTest, NamesRoundTripInOrder) {
   }
   EXPECT_EQ(EodStepName(EodStep::kCloseTrading), "CLOSE_TRADING");
   EXPECT_EQ(EodStepName(EodStep::kOpenNextDay), "OPEN_NEXT_DAY");
+  EXPECT_EQ(EodStepName(EodStep::kCollateralValuation), "COLLATERAL_VALUATION");
   EXPECT_EQ(EodStepFromName("close_trading"), std::nullopt);
 }
 
@@ -20,7 +21,9 @@ TEST(EodStepTest, NextFollowsTheDoneCount) {
   EXPECT_EQ(*NextEodStep(3), EodStep::kMarkToMarket);
   EXPECT_EQ(NextEodStep(kEodStepCount).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(NextEodStep(-1).status().code(), absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(NextEodStep(10).status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(NextEodStep(kEodStepCount + 1).status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(*NextEodStep(7), EodStep::kCollateralValuation);
+  EXPECT_EQ(*NextEodStep(8), EodStep::kObligations);
 }
 
 }  // namespace

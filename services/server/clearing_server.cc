@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/sha256.h"
+#include "services/cash/cash_service.h"
 #include "services/common/auth.h"
 #include "services/common/inflight_calls.h"
 #include "services/common/readiness.h"
@@ -28,7 +29,7 @@ constexpr const char* kServiceNames[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
     "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
     "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
-    "tokenclear.v1.TreasuryService"};
+    "tokenclear.v1.TreasuryService",     "tokenclear.v1.CashService"};
 
 absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const Clock& clock,
                                   const std::string& token) {
@@ -54,6 +55,7 @@ struct ClearingServer::Parts {
   std::unique_ptr<LedgerServiceImpl> ledger;
   std::unique_ptr<IndexServiceImpl> index;
   std::unique_ptr<TreasuryServiceImpl> treasury;
+  std::unique_ptr<CashServiceImpl> cash;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<Readiness> readiness;
 };
@@ -96,6 +98,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
       std::make_unique<IndexServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
   parts->treasury =
       std::make_unique<TreasuryServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
+  parts->cash = std::make_unique<CashServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -117,6 +120,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   builder.RegisterService(parts->ledger.get());
   builder.RegisterService(parts->index.get());
   builder.RegisterService(parts->treasury.get());
+  builder.RegisterService(parts->cash.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

@@ -7,6 +7,7 @@
 #include "clearing/contract_calendar.h"
 #include "core/business_date.h"
 #include "core/status_macros.h"
+#include "services/cash/cash_cycle.h"
 #include "services/margin/margin_cycle_job.h"
 #include "settlement/day_variation.h"
 #include "settlement/ledger.h"
@@ -24,12 +25,16 @@ using settlement::EodStep;
 // The run's steps, in their one order; a correction after the lock runs again exactly
 // those that depend on the prices (positions, expiry and margin do not).
 constexpr EodStep kRunSteps[] = {
-    EodStep::kCloseTrading,  EodStep::kLockPrices,     EodStep::kFreezePositions,
-    EodStep::kMarkToMarket,  EodStep::kLedgerPostings, EodStep::kExpiry,
-    EodStep::kInitialMargin, EodStep::kReportsReady,   EodStep::kOpenNextDay};
+    EodStep::kCloseTrading,  EodStep::kLockPrices,          EodStep::kFreezePositions,
+    EodStep::kMarkToMarket,  EodStep::kLedgerPostings,      EodStep::kExpiry,
+    EodStep::kInitialMargin, EodStep::kCollateralValuation, EodStep::kObligations,
+    EodStep::kReportsReady,  EodStep::kOpenNextDay};
 static_assert(std::size(kRunSteps) == settlement::kEodStepCount);
+// Collateral valuation does not depend on futures prices; the obligations do (their
+// variation margin), so a correction recomputes them before anything is instructed.
 constexpr EodStep kCorrectionSteps[] = {EodStep::kLockPrices, EodStep::kMarkToMarket,
-                                        EodStep::kLedgerPostings, EodStep::kReportsReady};
+                                        EodStep::kLedgerPostings, EodStep::kObligations,
+                                        EodStep::kReportsReady};
 
 // The advisory-lock key of a date's run: a tag in the high half, the day in the low.
 int64_t RunLockKey(absl::CivilDay day) {
@@ -483,6 +488,15 @@ absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::C
         digest.Add(r.account_id).Add(r.maintenance_micros).Add(r.initial_micros);
       }
       return StepOutput{TextDigest({outcome.parameter_version}), digest.Finish(), outcome.accounts};
+    }
+    case EodStep::kCollateralValuation: {
+      TC_ASSIGN_OR_RETURN(CashStepOutput out, ValueCollateralStep(tx, day, pass));
+      return StepOutput{out.inputs, out.outputs, out.rows};
+    }
+    case EodStep::kObligations: {
+      TC_ASSIGN_OR_RETURN(CashStepOutput out,
+                          IndicativeObligationsStep(tx, day, pass, clock_.Now()));
+      return StepOutput{out.inputs, out.outputs, out.rows};
     }
     case EodStep::kReportsReady: {
       // The day's results, as one digest of every step's outputs: what issue 10's reports

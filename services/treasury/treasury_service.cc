@@ -7,9 +7,11 @@
 #include "core/identifiers.h"
 #include "core/price_limits.h"
 #include "core/status_macros.h"
+#include "services/cash/cash_cycle.h"
 #include "settlement/index_settings.h"
 #include "settlement/price_correction.h"
 #include "settlement/price_proposal.h"
+#include "store/cash_store.h"
 #include "store/index_store.h"
 #include "store/reference_store.h"
 #include "store/settlement_store.h"
@@ -386,6 +388,12 @@ grpc::Status TreasuryServiceImpl::CorrectSettlementPrices(
                              " is not complete: finish it before correcting its prices"));
           }
           TC_RETURN_IF_ERROR(CheckLatestLocked(tx, day));
+          if (store::LatestObligationPass(tx, day, kEodCycle, store::ObligationStage::kFinal)) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "the payments of ", request->business_date(),
+                " are instructed (final obligations): a correction now would change cash "
+                "already sent to the banks"));
+          }
           std::vector<settlement::LockedPrice> current;
           for (const store::StoredPrice& p : locked->prices) {
             current.push_back(
