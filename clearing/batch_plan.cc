@@ -1,9 +1,11 @@
 #include "clearing/batch_plan.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "clearing/payload_hash.h"
 #include "clearing/trade_validation.h"
 #include "core/business_date.h"
@@ -21,8 +23,8 @@ Rejection MakeRejection(absl::StatusCode code, std::string field, std::string me
 // Applies events in order over the stored state plus what the batch itself adds.
 class Planner {
  public:
-  Planner(const ReferenceSnapshot& snapshot, const StoredTrades& stored)
-      : snapshot_(snapshot), stored_(stored) {}
+  Planner(const ReferenceSnapshot& snapshot, const StoredTrades& stored, const NetPositions& nets)
+      : snapshot_(snapshot), stored_(stored), nets_(nets) {}
 
   EventResult Apply(const TradeEvent& event) {
     EventResult result{std::string(IdempotencyKey(event)), Outcome::kRejected, std::nullopt};
@@ -93,6 +95,10 @@ class Planner {
       return CheckReplay(*existing, hash, "trade.trade_id", replay);
     }
     if (auto r = CheckTradeAgainstReference(trade, snapshot_, "trade")) return r;
+    if (!snapshot_.flagged_members.empty()) {
+      const std::array<PositionChange, 2> changes = Novate(trade, snapshot_);
+      if (auto r = CheckFlaggedSides(trade, changes, "trade", false)) return r;
+    }
     AddTrade(trade, hash);
     return std::nullopt;
   }
@@ -166,6 +172,15 @@ class Planner {
     if (auto r = CheckTradeAgainstReference(replacement, snapshot_, "correction.replacement")) {
       return r;
     }
+    if (!snapshot_.flagged_members.empty()) {
+      const std::array<PositionChange, 2> undone = Novate(original->trade, snapshot_);
+      const std::array<PositionChange, 2> added = Novate(replacement, snapshot_);
+      const std::array<PositionChange, 4> changes = {Reversed(undone[0]), Reversed(undone[1]),
+                                                     added[0], added[1]};
+      if (auto r = CheckFlaggedSides(replacement, changes, "correction.replacement", true)) {
+        return r;
+      }
+    }
     Cancel(*original,
            CancellationRow{correction.original_trade_id, true, replacement.trade_id, "", hash});
     AddTrade(replacement, hash);
@@ -194,16 +209,64 @@ class Planner {
     return std::nullopt;
   }
 
+  // The failure-to-pay rule (clearing/risk_reducing.h) for each side of `trade` on an
+  // account of a flagged member, given all the position changes of its event (a
+  // correction's include the original's reversal). A correction may also leave the
+  // side's position unchanged.
+  std::optional<Rejection> CheckFlaggedSides(const Trade& trade,
+                                             absl::Span<const PositionChange> changes,
+                                             absl::string_view prefix, bool correction) const {
+    for (const auto& [account_id, side] :
+         {std::pair{&trade.buyer_account_id, "buyer_account_id"},
+          std::pair{&trade.seller_account_id, "seller_account_id"}}) {
+      const Account* account = snapshot_.FindAccount(*account_id);
+      const MemberFlagNote* note =
+          account == nullptr ? nullptr : snapshot_.FindFlag(account->member_id);
+      if (note == nullptr) continue;
+      // Quantities are bounded per trade (max_trade_quantity <= 1e9) and positions by what
+      // trade capture has ever written, far from the int64 range.
+      const int64_t before = NetOf(*account_id, trade.instrument_id);
+      int64_t after = before;
+      for (const PositionChange& change : changes) {
+        if (change.account_id == *account_id && change.instrument_id == trade.instrument_id) {
+          after += change.NetDelta();
+        }
+      }
+      if (ReducesPosition(before, after) || (correction && after == before)) continue;
+      return NotReducingRejection(FlaggedSide{absl::StrCat(prefix, ".", side), account->member_id,
+                                              *note, correction ? "correction" : "trade",
+                                              *account_id, trade.instrument_id, before, after});
+    }
+    return std::nullopt;
+  }
+
+  int64_t NetOf(const std::string& account_id, const std::string& instrument_id) const {
+    auto it = nets_.find(std::make_pair(account_id, instrument_id));
+    return it == nets_.end() ? 0 : it->second;
+  }
+
+  // Keeps the running net of flagged members' positions, so that a later event of the
+  // batch is judged on the position the earlier ones leave.
+  void Record(const PositionChange& change) {
+    if (!snapshot_.flagged_members.empty()) {
+      const Account* account = snapshot_.FindAccount(change.account_id);
+      if (account != nullptr && snapshot_.FindFlag(account->member_id) != nullptr) {
+        nets_[std::make_pair(change.account_id, change.instrument_id)] += change.NetDelta();
+      }
+    }
+    changes_.push_back(change);
+  }
+
   void AddTrade(const Trade& trade, const Sha256Digest& hash) {
     StoredTrade added{trade, hash, *snapshot_.open_business_date, std::nullopt};
-    for (const PositionChange& change : Novate(trade, snapshot_)) changes_.push_back(change);
+    for (const PositionChange& change : Novate(trade, snapshot_)) Record(change);
     new_trades_.push_back(NewTradeRow{trade, hash});
     batch_trades_.emplace(trade.trade_id, std::move(added));
   }
 
   void Cancel(const StoredTrade& original, CancellationRow row) {
     for (const PositionChange& change : Novate(original.trade, snapshot_)) {
-      changes_.push_back(Reversed(change));
+      Record(Reversed(change));
     }
     batch_cancellations_.emplace(
         row.trade_id, StoredCancellation{row.is_correction, row.replaced_by, row.payload_hash});
@@ -217,6 +280,7 @@ class Planner {
   std::vector<NewTradeRow> new_trades_;
   std::vector<CancellationRow> cancellations_;
   std::vector<PositionChange> changes_;
+  NetPositions nets_;  // of flagged members' positions, as the events so far leave them
 };
 
 }  // namespace
@@ -233,9 +297,46 @@ std::vector<std::string> KeysToLookUp(const std::vector<TradeEvent>& events) {
   return keys;
 }
 
+std::vector<std::pair<std::string, std::string>> PositionsToCheck(
+    const std::vector<TradeEvent>& events, const ReferenceSnapshot& snapshot,
+    const StoredTrades& stored) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  if (snapshot.flagged_members.empty()) return keys;
+  bool flagged_side = false;
+  // Unknown accounts and instruments are left out: their events are rejected before the
+  // rule, and they name no position that could be stored.
+  auto add = [&](const Trade& trade, bool is_new) {
+    if (snapshot.FindInstrument(trade.instrument_id) == nullptr) return;
+    for (const std::string* account_id : {&trade.buyer_account_id, &trade.seller_account_id}) {
+      const Account* account = snapshot.FindAccount(*account_id);
+      if (account == nullptr) continue;
+      if (is_new && snapshot.FindFlag(account->member_id) != nullptr) flagged_side = true;
+      keys.emplace_back(*account_id, trade.instrument_id);
+    }
+  };
+  auto add_stored = [&](const std::string& trade_id) {
+    if (auto it = stored.find(trade_id); it != stored.end()) add(it->second.trade, false);
+  };
+  for (const TradeEvent& event : events) {
+    if (const auto* e = std::get_if<NewTrade>(&event)) {
+      add(e->trade, true);
+    } else if (const auto* e = std::get_if<CancelTrade>(&event)) {
+      add_stored(e->trade_id);  // a trade of this batch is added as a new trade
+    } else {
+      const auto& correction = std::get<CorrectTrade>(event);
+      add(correction.replacement, true);
+      add_stored(correction.original_trade_id);
+    }
+  }
+  if (!flagged_side) return {};
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 BatchPlan PlanBatch(const std::vector<TradeEvent>& events, const ReferenceSnapshot& snapshot,
-                    const StoredTrades& stored) {
-  Planner planner(snapshot, stored);
+                    const StoredTrades& stored, const NetPositions& nets) {
+  Planner planner(snapshot, stored, nets);
   std::vector<EventResult> results;
   results.reserve(events.size());
   for (const TradeEvent& event : events) results.push_back(planner.Apply(event));

@@ -1,9 +1,10 @@
 // Reference data as the domain sees it: an immutable snapshot of products, instruments,
-// members and accounts plus the open business date, loaded by the service from
-// PostgreSQL and shared read-only between request threads.
+// members and accounts, the open business date and the members' open flags, loaded by
+// the service from PostgreSQL and shared read-only between request threads.
 //
 //   ReferenceSnapshot snapshot = ...;            // built by store::LoadReferenceSnapshot
 //   const Account* buyer = snapshot.FindAccount("CM01-H");
+//   const MemberFlagNote* flag = snapshot.FindFlag(buyer->member_id);  // null: unflagged
 #ifndef TOKENCLEAR_CLEARING_REFERENCE_DATA_H_
 #define TOKENCLEAR_CLEARING_REFERENCE_DATA_H_
 
@@ -70,6 +71,17 @@ struct Account {
   std::string customer_name;
 };
 
+// An open flag on a member (a `member_flags` row with cured_at NULL, migration 0008):
+// while a member has one, trade capture accepts only trades that reduce its positions
+// (clearing/risk_reducing.h). Kept in the snapshot because the flag table's writes bump
+// the reference version, so a raise or a cure reloads it and the common case (nobody
+// flagged) costs trade capture nothing.
+struct MemberFlagNote {
+  std::string flag;            // "FAILURE_TO_PAY"
+  std::string instruction_id;  // the collect that was not confirmed in time
+  std::string reason;          // free text written by whoever raised the flag
+};
+
 struct ReferenceSnapshot {
   int64_t version = 0;
   std::optional<absl::CivilDay> open_business_date;
@@ -77,11 +89,16 @@ struct ReferenceSnapshot {
   absl::flat_hash_map<std::string, Instrument> instruments;
   absl::flat_hash_map<std::string, Member> members;
   absl::flat_hash_map<std::string, Account> accounts;
+  // member_id -> its open flag; a member with several open flags keeps the earliest.
+  absl::flat_hash_map<std::string, MemberFlagNote> flagged_members;
 
   const Product* FindProduct(absl::string_view code) const { return Find(products, code); }
   const Instrument* FindInstrument(absl::string_view id) const { return Find(instruments, id); }
   const Member* FindMember(absl::string_view id) const { return Find(members, id); }
   const Account* FindAccount(absl::string_view id) const { return Find(accounts, id); }
+  const MemberFlagNote* FindFlag(absl::string_view member_id) const {
+    return Find(flagged_members, member_id);
+  }
 
  private:
   template <typename T>

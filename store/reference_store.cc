@@ -80,6 +80,16 @@ absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transact
         r[5].as<std::string>()};
     snapshot.accounts[a.account_id] = std::move(a);
   }
+  // Open flags (migration 0008), earliest first: a member with several keeps the first,
+  // the one it has owed longest.
+  for (const pqxx::row& r :
+       tx.exec("SELECT member_id, flag, instruction_id, reason FROM member_flags"
+               " WHERE cured_at IS NULL ORDER BY raised_at, flag_id")) {
+    snapshot.flagged_members.try_emplace(
+        r[0].as<std::string>(),
+        clearing::MemberFlagNote{r[1].as<std::string>(), r[2].as<std::string>(),
+                                 r[3].as<std::string>()});
+  }
   return snapshot;
 }
 

@@ -30,6 +30,7 @@ using clearing::RoleFromName;
 using clearing::RoleName;
 
 int64_t ReadReferenceVersion(pqxx::transaction_base& tx);
+// Everything of the snapshot, open member flags included (their writes bump the version).
 absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transaction_base& tx);
 absl::flat_hash_set<absl::CivilDay> LoadHolidays(pqxx::transaction_base& tx);
 

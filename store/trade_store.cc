@@ -289,6 +289,27 @@ void LockPositions(pqxx::transaction_base& tx,
   EnsureAndLock(tx, TextArray(accounts), TextArray(instruments));
 }
 
+clearing::NetPositions LockNetPositions(
+    pqxx::transaction_base& tx,
+    const std::vector<std::pair<std::string, std::string>>& sorted_keys) {
+  clearing::NetPositions nets;
+  if (sorted_keys.empty()) return nets;
+  std::vector<std::string> accounts, instruments;
+  for (const auto& [account, instrument] : sorted_keys) {
+    accounts.push_back(account);
+    instruments.push_back(instrument);
+  }
+  for (const pqxx::row& r :
+       tx.exec_params("SELECT p.account_id, p.instrument_id, p.long_quantity - p.short_quantity"
+                      " FROM positions p JOIN unnest($1::text[], $2::text[]) AS u(a, i)"
+                      "  ON p.account_id = u.a AND p.instrument_id = u.i"
+                      " ORDER BY p.account_id, p.instrument_id FOR UPDATE OF p",
+                      TextArray(accounts), TextArray(instruments))) {
+    nets[std::make_pair(r[0].as<std::string>(), r[1].as<std::string>())] = r[2].as<int64_t>();
+  }
+  return nets;
+}
+
 std::optional<FeedState> ReadFeed(pqxx::transaction_base& tx, const std::string& feed_id) {
   pqxx::result r = tx.exec_params(
       "SELECT principal_id, last_sequence, session_epoch FROM feeds WHERE feed_id = $1"

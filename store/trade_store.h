@@ -39,6 +39,16 @@ absl::Status WritePlan(pqxx::transaction_base& tx, const clearing::BatchPlan& pl
 void LockPositions(pqxx::transaction_base& tx,
                    const std::vector<std::pair<std::string, std::string>>& sorted_keys);
 
+// The failure-to-pay rule's input (clearing::PositionsToCheck): locks the stored
+// positions among `sorted_keys`, in key order, for the rest of the transaction, and
+// returns their net (long - short). A pair with no row is flat and left out; no row is
+// created, so a refused trade leaves nothing behind. Locking first (as WritePlan does
+// for the rows it changes, in the same order) keeps a concurrent batch from moving a
+// flagged member's position between this read and the write it decides.
+clearing::NetPositions LockNetPositions(
+    pqxx::transaction_base& tx,
+    const std::vector<std::pair<std::string, std::string>>& sorted_keys);
+
 struct FeedState {
   std::string principal_id;
   int64_t last_sequence = 0;

@@ -3,7 +3,9 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <algorithm>
 #include <optional>
+#include <utility>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
@@ -30,13 +32,22 @@ struct ConvertedEvents {
 };
 
 // Plans and writes `events` in `tx`. Returns FAILED_PRECONDITION from the store when a
-// gross position would go negative; the caller rolls back what this wrote.
+// gross position would go negative; the caller rolls back what this wrote. When a flagged
+// member trades (failure to pay), the positions the plan judges are read locked first and
+// named in `checked_positions`; otherwise that stays empty and costs no query.
 absl::Status PlanAndWrite(pqxx::transaction_base& tx,
                           const std::vector<clearing::TradeEvent>& events,
                           const ReferenceState& state, const Principal& caller,
-                          clearing::BatchPlan* plan) {
+                          clearing::BatchPlan* plan,
+                          std::vector<std::pair<std::string, std::string>>* checked_positions) {
   const clearing::StoredTrades stored = store::LoadTrades(tx, clearing::KeysToLookUp(events));
-  *plan = clearing::PlanBatch(events, state.snapshot, stored);
+  *checked_positions = clearing::PositionsToCheck(events, state.snapshot, stored);
+  if (checked_positions->empty()) {
+    *plan = clearing::PlanBatch(events, state.snapshot, stored);
+  } else {
+    *plan = clearing::PlanBatch(events, state.snapshot, stored,
+                                store::LockNetPositions(tx, *checked_positions));
+  }
   if (plan->new_trades.empty() && plan->cancellations.empty()) return absl::OkStatus();
   return store::WritePlan(tx, *plan, *state.snapshot.open_business_date, caller.principal_id);
 }
@@ -44,18 +55,29 @@ absl::Status PlanAndWrite(pqxx::transaction_base& tx,
 // The slow path: each event in its own savepoint, so that one that cannot be applied is
 // rejected alone. Every position the batch touches is locked first, in key order, as the
 // fast path does: events in their own order would otherwise lock rows in an order that
-// deadlocks against concurrent batches.
+// deadlocks against concurrent batches. That includes the positions the failure-to-pay
+// rule reads (`checked_positions`, stored rows only): an event the batch plan refused
+// may be accepted here, after an earlier event was rolled back.
 std::vector<clearing::EventResult> ApplyOneByOne(
     pqxx::dbtransaction& tx, const std::vector<clearing::TradeEvent>& events,
     const std::vector<std::pair<std::string, std::string>>& touched_positions,
+    const std::vector<std::pair<std::string, std::string>>& checked_positions,
     const ReferenceState& state, const Principal& caller) {
+  if (!checked_positions.empty()) {
+    std::vector<std::pair<std::string, std::string>> all = touched_positions;
+    all.insert(all.end(), checked_positions.begin(), checked_positions.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    store::LockNetPositions(tx, all);
+  }
   store::LockPositions(tx, touched_positions);
   std::vector<clearing::EventResult> results;
   results.reserve(events.size());
   for (const clearing::TradeEvent& event : events) {
     store::Savepoint savepoint(tx, "event");
     clearing::BatchPlan plan;
-    absl::Status status = PlanAndWrite(savepoint.tx(), {event}, state, caller, &plan);
+    std::vector<std::pair<std::string, std::string>> checked;
+    absl::Status status = PlanAndWrite(savepoint.tx(), {event}, state, caller, &plan, &checked);
     if (status.ok()) {
       savepoint.Release();
       results.push_back(plan.results[0]);
@@ -164,9 +186,11 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
         }
         std::vector<clearing::EventResult> results;
         clearing::BatchPlan plan;
+        std::vector<std::pair<std::string, std::string>> checked_positions;
         {
           store::Savepoint batch(tx, "batch");
-          absl::Status written = PlanAndWrite(batch.tx(), converted.events, *state, caller, &plan);
+          absl::Status written =
+              PlanAndWrite(batch.tx(), converted.events, *state, caller, &plan, &checked_positions);
           if (written.ok()) {
             batch.Release();
             results = std::move(plan.results);
@@ -177,7 +201,8 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
           }
         }
         if (results.empty() && !converted.events.empty()) {
-          results = ApplyOneByOne(tx, converted.events, plan.touched_positions, *state, caller);
+          results = ApplyOneByOne(tx, converted.events, plan.touched_positions, checked_positions,
+                                  *state, caller);
         }
         TC_CHECK_EQ(results.size(), converted.events.size());
         for (size_t k = 0; k < results.size(); ++k) {

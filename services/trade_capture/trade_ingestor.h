@@ -4,6 +4,12 @@
 // (clearing::PlanFeedBatch: no gap, no held sequence reused) and audits it. Only after
 // the commit returns does the caller acknowledge.
 //
+// When a new trade or correction has a side on an account of a member with an open
+// failure-to-pay flag (in the reference snapshot), the positions the batch touches are
+// read locked in the same transaction so that PlanBatch accepts only trades that reduce
+// the flagged member's positions (clearing/risk_reducing.h); with no flagged member in
+// the batch this costs no query.
+//
 // A batch whose CLOSE sides would take a gross position below zero is retried in the
 // same way event by event, each in a savepoint, so that only the offending events are
 // rejected. Retries after a lost connection or an unknown commit outcome are safe

@@ -5,8 +5,11 @@
 // the test reference snapshot (clearing/test_reference.h); the batch is planned
 // (clearing/batch_plan.h) over an empty store, then again over the store that plan would
 // write. Checked: every refusal names its field in a message; the response the client
-// would get parses back (valid UTF-8); and an event accepted once is already accepted on
-// a resend (exactly once). Seeds: fuzz/seeds_main.cc. Run: bench/fuzz.sh trade_request_fuzz.
+// would get parses back (valid UTF-8); an event accepted once is already accepted on a
+// resend (exactly once); and with member CM01 flagged for failure to pay and flat
+// (clearing/risk_reducing.h), no new trade or replacement with a side on a CM01 account
+// is accepted, and the refusals name their field. Seeds: fuzz/seeds_main.cc. Run:
+// bench/fuzz.sh trade_request_fuzz.
 //
 // Registered in fuzz/CMakeLists.txt (services/CMakeLists.txt is owned by the services work).
 #include <cstddef>
@@ -142,6 +145,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             absl::StrCat("events[", request_index[j], "] (key '", first.results[j].key,
                          "') was accepted, but its resend is not ALREADY_ACCEPTED: ",
                          again.results[j].rejection ? again.results[j].rejection->message : ""));
+  }
+
+  // Failure to pay: CM01 flagged and flat everywhere (no net positions), so no trade with a
+  // side on its accounts reduces anything and none may be accepted.
+  static const clearing::ReferenceSnapshot flagged = [] {
+    clearing::ReferenceSnapshot s = clearing::testing::SampleSnapshot();
+    s.flagged_members["CM01"] = clearing::MemberFlagNote{"FAILURE_TO_PAY", "TC-E-1", "fuzz"};
+    return s;
+  }();
+  Require(clearing::PositionsToCheck(events, snapshot, {}).empty(),
+          "positions to check named although nobody is flagged");
+  const clearing::BatchPlan restricted = clearing::PlanBatch(events, flagged, {}, {});
+  Require(restricted.results.size() == events.size(), "flagged plan has not one result per event");
+  for (size_t j = 0; j < events.size(); ++j) {
+    const clearing::EventResult& result = restricted.results[j];
+    if (result.rejection) {
+      Require(result.rejection->code != absl::StatusCode::kOk, "rejection with code OK");
+      Require(!result.rejection->message.empty(), "rejection without a message");
+      if (result.rejection->code == absl::StatusCode::kFailedPrecondition &&
+          absl::StrContains(result.rejection->message, "is flagged")) {
+        RequireNamedRejection(*result.rejection, "");
+      }
+    }
+  }
+  for (const clearing::NewTradeRow& row : restricted.new_trades) {
+    for (const std::string* account : {&row.trade.buyer_account_id, &row.trade.seller_account_id}) {
+      const clearing::Account* a = flagged.FindAccount(*account);
+      Require(a == nullptr || a->member_id != "CM01",
+              absl::StrCat("trade '", row.trade.trade_id, "' on flagged account '", *account,
+                           "' was accepted from a flat position"));
+    }
   }
   return 0;
 }
