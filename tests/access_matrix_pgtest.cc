@@ -104,13 +104,28 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.TreasuryService/GetEndOfDayStatus", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.TreasuryService/ReplayEndOfDay", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.TreasuryService/ListVariationMargin", kMemberData},
+    {"tokenclear.v1.CashService/UpsertCashReference", {Who::kAdmin, Who::kTreasury}},
+    {"tokenclear.v1.CashService/DepositCollateral", {Who::kTreasury}},
+    {"tokenclear.v1.CashService/WithdrawCollateral", {Who::kTreasury}},
+    {"tokenclear.v1.CashService/ListCollateral", kMemberData},
+    {"tokenclear.v1.CashService/LoadCollateralPrices", {Who::kTreasury}},
+    {"tokenclear.v1.CashService/ListObligations", kMemberData},
+    {"tokenclear.v1.CashService/InstructPayments", {Who::kTreasury}},
+    {"tokenclear.v1.CashService/ListPaymentInstructions", kMemberData},
+    {"tokenclear.v1.CashService/ExportPayments", {Who::kTreasury}},
+    {"tokenclear.v1.CashService/ConfirmPayment", {Who::kTreasury}},
+    {"tokenclear.v1.CashService/ImportCamt054", {Who::kTreasury}},
+    {"tokenclear.v1.CashService/CheckPaymentDeadlines", {Who::kTreasury}},
+    {"tokenclear.v1.CashService/ListMemberFlags", kMemberData},
+    {"tokenclear.v1.CashService/GetReconciliation", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.CashService/RunIntradayCycle", {Who::kTreasury}},
 };
 
 constexpr const char* kServices[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
     "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
     "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
-    "tokenclear.v1.TreasuryService"};
+    "tokenclear.v1.TreasuryService",     "tokenclear.v1.CashService"};
 
 class AccessMatrixTest : public ::testing::Test {
  protected:

@@ -26,6 +26,7 @@
 #include "core/business_date.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "settlement/eod_step.h"
 #include "tests/test_clearing_house.h"
 #include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
@@ -257,7 +258,7 @@ class Desk {
     const EodCall call = RunEod(date);
     ASSERT_TRUE(call.status.ok()) << date << ": " << call.status.error_message();
     ASSERT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE) << call.run.ShortDebugString();
-    ASSERT_EQ(call.run.steps_done(), 9);
+    ASSERT_EQ(call.run.steps_done(), settlement::kEodStepCount);
   }
 
   // "CM01/HOUSE/DAILY" -> {amount_micros, amount_cents}.
@@ -467,7 +468,8 @@ TEST_F(EodTest, WorkedExampleOverThreeDaysWithExpiryRerunAndReplay) {
     ASSERT_TRUE(call.status.ok()) << call.status.error_message();
     ASSERT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE);
     EXPECT_EQ(call.run.next_business_date(), kD2);
-    EXPECT_EQ(call.progress.size(), 18u);  // STARTED and DONE for each of nine steps
+    // STARTED and DONE for each step.
+    EXPECT_EQ(call.progress.size(), 2u * settlement::kEodStepCount);
   }
   // Day 1 VM, no carried positions; trades (S - P) x signed q x 1000, S(Dec) = 3.150000,
   // S(Nov) = 3.110000:
@@ -643,7 +645,7 @@ TEST_F(EodTest, WorkedExampleOverThreeDaysWithExpiryRerunAndReplay) {
     const EodCall again = desk_.RunEod(kD2);
     ASSERT_TRUE(again.status.ok()) << again.status.error_message();
     EXPECT_EQ(again.run.status(), pb::EOD_RUN_STATUS_COMPLETE);
-    ASSERT_EQ(again.progress.size(), 9u);
+    ASSERT_EQ(again.progress.size(), static_cast<size_t>(settlement::kEodStepCount));
     for (const pb::EodProgress& p : again.progress) EXPECT_EQ(p.phase(), "SKIPPED") << p.step();
     EXPECT_EQ(desk_.TableCounts(), counts);
     EXPECT_EQ(desk_.Balances(), after_day2);
@@ -711,7 +713,7 @@ TEST_F(EodTest, WorkedExampleOverThreeDaysWithExpiryRerunAndReplay) {
       const EodCall again = desk_.RunEod(date);
       ASSERT_TRUE(again.status.ok()) << date << ": " << again.status.error_message();
       EXPECT_EQ(again.run.status(), pb::EOD_RUN_STATUS_COMPLETE);
-      EXPECT_EQ(again.progress.size(), 9u);
+      EXPECT_EQ(again.progress.size(), static_cast<size_t>(settlement::kEodStepCount));
       for (const pb::EodProgress& p : again.progress) EXPECT_EQ(p.phase(), "SKIPPED");
     }
     EXPECT_EQ(desk_.TableCounts(), counts);
@@ -817,7 +819,7 @@ TEST_F(EodTest, FourEyesAndRefusalsWriteNothing) {
   ASSERT_FALSE(call.progress.empty());
   EXPECT_EQ(call.progress[0].step(), "CLOSE_TRADING");
   EXPECT_EQ(call.progress[0].phase(), "SKIPPED");
-  EXPECT_EQ(call.run.steps_size(), 9);
+  EXPECT_EQ(call.run.steps_size(), settlement::kEodStepCount);
   // CM01-H +3 @3.125000, S = 3.150000: 25,000 x 3 x 1000 = +75,000,000 = 7,500 cents.
   EXPECT_EQ(desk_.Vm(kD1), (Amounts{{"CM01/HOUSE/DAILY", {75'000'000, 7'500}},
                                     {"CM02/HOUSE/DAILY", {-75'000'000, -7'500}}}));
@@ -905,12 +907,12 @@ TEST_F(EodTest, ACorrectionAfterTheLockReRunsWhatDependsOnThePrices) {
   EXPECT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE);
   EXPECT_EQ(call.run.pass(), 2);
   EXPECT_EQ(call.run.price_version(), 2);
-  EXPECT_THAT(call.Phases(),
-              ::testing::IsSupersetOf({"LOCK_PRICES:DONE", "MARK_TO_MARKET:DONE",
-                                       "LEDGER_POSTINGS:DONE", "REPORTS_READY:DONE"}));
+  EXPECT_THAT(call.Phases(), ::testing::IsSupersetOf({"LOCK_PRICES:DONE", "MARK_TO_MARKET:DONE",
+                                                      "LEDGER_POSTINGS:DONE", "OBLIGATIONS:DONE",
+                                                      "REPORTS_READY:DONE"}));
   for (const pb::EodProgress& p : call.progress) {
     EXPECT_THAT(p.step(), ::testing::AnyOf("LOCK_PRICES", "MARK_TO_MARKET", "LEDGER_POSTINGS",
-                                           "REPORTS_READY"))
+                                           "OBLIGATIONS", "REPORTS_READY"))
         << "a correction re-runs only what depends on the prices";
   }
   // (3.020 - 3.000) x 10 x 1000 = $200.00; the ledger reversed the $100 and posted $200.
@@ -998,8 +1000,8 @@ TEST_F(EodTest, StopAfterFreezeAndResumeEqualsAnUninterruptedRun) {
   call = desk_.RunEod(kD1);
   ASSERT_TRUE(call.status.ok()) << call.status.error_message();
   EXPECT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE);
-  EXPECT_EQ(call.run.steps_done(), 9);
-  ASSERT_EQ(call.progress.size(), 3u + 2u * 6u);
+  EXPECT_EQ(call.run.steps_done(), settlement::kEodStepCount);
+  ASSERT_EQ(call.progress.size(), 3u + 2u * (settlement::kEodStepCount - 3));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(call.progress[i].phase(), "SKIPPED");
 
   // The same day on a second house, without the stop.
@@ -1034,8 +1036,8 @@ TEST_F(EodTest, StopAfterFreezeAndResumeEqualsAnUninterruptedRun) {
   pb::EodRun mine, theirs;
   ASSERT_TRUE(desk_.RunStatus(kD1, &mine).ok());
   ASSERT_TRUE(other.RunStatus(kD1, &theirs).ok());
-  ASSERT_EQ(mine.steps_size(), 9);
-  ASSERT_EQ(theirs.steps_size(), 9);
+  ASSERT_EQ(mine.steps_size(), settlement::kEodStepCount);
+  ASSERT_EQ(theirs.steps_size(), settlement::kEodStepCount);
   for (int i = 2; i < 5; ++i) {  // FREEZE_POSITIONS, MARK_TO_MARKET, LEDGER_POSTINGS
     EXPECT_EQ(mine.steps(i).step(), theirs.steps(i).step());
     EXPECT_EQ(mine.steps(i).outputs_sha256(), theirs.steps(i).outputs_sha256())

@@ -140,6 +140,7 @@ pb::PaymentInstruction ToProto(const store::PaymentInstructionRow& p) {
   SetTimestamp(p.deadline_at, out.mutable_deadline());
   if (p.confirmed_at) SetTimestamp(*p.confirmed_at, out.mutable_confirmed_at());
   out.set_confirmation_reference(p.confirmation_reference);
+  out.set_ccp_account_number(p.ccp_account_number);
   return out;
 }
 
