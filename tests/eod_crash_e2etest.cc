@@ -19,9 +19,9 @@
 // message the test lets the run on one transaction at a time by taking eod_runs in
 // EXCLUSIVE mode (every step begins by locking the run's row FOR UPDATE), until the steps
 // before the fault point are committed and reported DONE and the next step waits. "Between steps k
-// and k+1" (k = 1..9; after 9, the run's completion waits) kills the server there. "Inside step X"
-// (FREEZE_POSITIONS, MARK_TO_MARKET, LEDGER_POSTINGS) holds eod_steps in SHARE mode and lets X go:
-// it does all its work and blocks at the insert of its record, uncommitted, and the server is
+// and k+1" (k = 1..11; after 11, the run's completion waits) kills the server there. "Inside step
+// X" (FREEZE_POSITIONS, MARK_TO_MARKET, LEDGER_POSTINGS) holds eod_steps in SHARE mode and lets X
+// go: it does all its work and blocks at the insert of its record, uncommitted, and the server is
 // killed, or PostgreSQL stopped with -m immediate (then started again; the server survives it and
 // resumes). The server's backend is seen waiting on the test's lock (pg_stat_activity) before every
 // fault.
@@ -38,7 +38,9 @@
 // trades on the settled day, 19 of them cancelled or corrected), the uninterrupted run
 // in 100-160 ms over gRPC (the longest steps INITIAL_MARGIN ~30-50 ms, MARK_TO_MARKET and
 // LEDGER_POSTINGS ~15-25 ms), ~3,900 rows compared per run, the whole test ~10 s.
-// TOKENCLEAR_EOD_CRASH_ONLY=<part of a scenario name> runs only the matching scenarios.
+// TOKENCLEAR_EOD_CRASH_ONLY=<part of a scenario name> runs only the matching scenarios. A
+// second test kills the server between a payment export and its confirmation, and inside
+// the confirmation's posting: every payment is posted once (see its comment).
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -64,11 +66,15 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "payments/camt054_writer.h"
+#include "payments/pain_reader.h"
 #include "tests/private_cluster.h"
+#include "tokenclear/v1/cash.grpc.pb.h"
 #include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
 #include "tokenclear/v1/treasury.grpc.pb.h"
+#include "tools/banksim/bank_booking.h"
 
 namespace tc::testing {
 namespace {
@@ -84,7 +90,7 @@ constexpr char kIndexProvider[] = "dev-index-provider-token-0001";
 constexpr char kDay1[] = "2026-12-30";
 constexpr char kDay2[] = "2026-12-31";  // the day every scenario settles
 constexpr char kTemplate[] = "eod_template";
-constexpr int kSteps = 9;
+constexpr int kSteps = 11;
 constexpr int64_t kEventsPerDay = 300;
 constexpr absl::Duration kCallDeadline = absl::Seconds(60);
 constexpr absl::Duration kBudget = absl::Seconds(170);
@@ -97,6 +103,8 @@ const char* const kStepNames[kSteps + 1] = {"",
                                             "LEDGER_POSTINGS",
                                             "EXPIRY",
                                             "INITIAL_MARGIN",
+                                            "COLLATERAL_VALUATION",
+                                            "OBLIGATIONS",
                                             "REPORTS_READY",
                                             "OPEN_NEXT_DAY"};
 
@@ -139,7 +147,7 @@ Dump DumpResults(const std::string& url, bool strict) {
   for (const char* table :
        {"eod_positions", "vm_position_marks", "vm_trade_marks", "vm_origin_totals", "vm_rounding",
         "ledger_accounts", "margin_requirements", "margin_origin_requirements", "eod_steps",
-        "eod_runs", "positions", "settlement_prices"}) {
+        "eod_runs", "positions", "settlement_prices", "collateral_valuations", "obligations"}) {
     queries.emplace_back(
         table, absl::StrCat("SELECT ", strict ? "to_jsonb(t)" : WithoutTimestamps(table, "t"),
                             "::text FROM ", table, " t"));
@@ -652,7 +660,7 @@ TEST_F(EodCrashTest, ResumedRunsEqualAnUninterruptedRun) {
          {"eod_positions", "vm_position_marks", "vm_trade_marks", "vm_origin_totals", "vm_rounding",
           "journal_entries", "journal_lines", "ledger_balances", "margin_requirements",
           "margin_origin_requirements", "eod_steps", "eod_runs", "positions", "instruments",
-          "business_days", "settlement_price_sets"}) {
+          "business_days", "settlement_price_sets", "collateral_valuations", "obligations"}) {
       EXPECT_NE(before_run.at(table), reference.at(table)) << table << " is not written";
     }
   }
@@ -716,6 +724,187 @@ TEST_F(EodCrashTest, ResumedRunsEqualAnUninterruptedRun) {
   }
   std::printf("eod_crash: total %.1f s\n", absl::ToDoubleSeconds(absl::Now() - test_start_));
   std::fflush(stdout);
+}
+
+// Treasury cash across a kill (issue 9 §7): the day's collects are instructed and their
+// pain.008 files exported, the server is killed (SIGKILL) between the export and the
+// confirmation; restarted, it exports the same bytes. The bank's camt.054 is imported while
+// the test holds payment_confirmations: the import posts its settlements and marks the
+// instructions, then waits to record the confirmations, uncommitted, and the server is
+// killed again. After the restart the same file is imported: every collect is posted once
+// (journal entries PAY/<id>), a second import is a replay, the pays follow, the ledger
+// checks out and the reconciliation holds.
+TEST_F(EodCrashTest, PaymentsKilledBetweenExportAndPostingPostOnce) {
+  ASSERT_NO_FATAL_FAILURE(PrepareTemplate());
+  const std::string url = CopyTemplate("payments");
+  ServerProcess server(TC_SERVER_BINARY, kAdminToken, postgres_.folder());
+  ASSERT_TRUE(server.Start(url).ok());
+  // Collateral for every member origin, so that the day has pays (gains) as well as collects.
+  std::vector<std::string> members;
+  {
+    pqxx::connection connection(url);
+    for (const pqxx::row& r :
+         pqxx::nontransaction(connection).exec("SELECT member_id FROM members ORDER BY 1")) {
+      members.push_back(r[0].c_str());
+    }
+  }
+  for (const std::string& member : members) {
+    for (const char* origin : {"HOUSE", "CUSTOMER"}) {
+      pb::MoveCollateralRequest deposit;
+      deposit.set_idempotency_key(absl::StrCat("INIT-", member, "-", origin));
+      deposit.set_member_id(member);
+      deposit.set_origin(origin);
+      deposit.set_currency("USD");
+      deposit.set_amount("40000000.00");
+      pb::CollateralMovement movement;
+      const grpc::Status status =
+          CallAs(server.channel(), &pb::CashService::Stub::DepositCollateral, kTreasury1, deposit,
+                 &movement);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+  }
+  const RunResult run = RunEndOfDay(server.channel(), kDay2);
+  ASSERT_TRUE(run.status.ok() && run.run && run.run->status() == pb::EOD_RUN_STATUS_COMPLETE)
+      << Describe(run);
+
+  pb::InstructPaymentsRequest instruct;
+  instruct.set_business_date(kDay2);
+  pb::InstructPaymentsResponse instructed;
+  grpc::Status s = CallAs(server.channel(), &pb::CashService::Stub::InstructPayments, kTreasury1,
+                          instruct, &instructed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  int collects = 0, pays = 0;
+  for (const pb::PaymentInstruction& p : instructed.instructions()) {
+    (p.direction() == "COLLECT" ? collects : pays) += 1;
+  }
+  ASSERT_GT(collects, 0) << instructed.ShortDebugString();
+  ASSERT_GT(pays, 0) << instructed.ShortDebugString();
+
+  pb::ExportPaymentsRequest export_request;
+  export_request.set_business_date(kDay2);
+  auto export_files = [&](pb::ExportPaymentsResponse* files) {
+    const grpc::Status status = CallAs(server.channel(), &pb::CashService::Stub::ExportPayments,
+                                       kTreasury1, export_request, files);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  };
+  pb::ExportPaymentsResponse before_kill, after_kill;
+  ASSERT_NO_FATAL_FAILURE(export_files(&before_kill));
+  EXPECT_EQ(before_kill.collects_outstanding(), collects) << "pays wait for the collects";
+  for (const pb::PaymentFile& f : before_kill.files())
+    EXPECT_EQ(f.message_type(), "pain.008.001.08");
+  server.KillNine();  // between the export and the confirmation
+  ASSERT_TRUE(server.Start(url).ok());
+  ASSERT_NO_FATAL_FAILURE(export_files(&after_kill));
+  ASSERT_EQ(after_kill.files_size(), before_kill.files_size());
+  for (int i = 0; i < after_kill.files_size(); ++i) {
+    EXPECT_EQ(after_kill.files(i).document(), before_kill.files(i).document())
+        << "a re-export after a restart is the same file";
+  }
+
+  // What the bank books for a set of files.
+  auto book = [](const pb::ExportPaymentsResponse& files, const std::string& type,
+                 const std::string& message_id) {
+    std::vector<payments::PainMessage> messages;
+    for (const pb::PaymentFile& f : files.files()) {
+      if (f.message_type() != type) continue;
+      absl::StatusOr<payments::PainMessage> m = payments::ReadPainMessage(f.document());
+      EXPECT_TRUE(m.ok()) << m.status();
+      if (m.ok()) messages.push_back(*std::move(m));
+    }
+    absl::StatusOr<std::vector<payments::Camt054Notification>> booked =
+        tools::BookInstructions(messages, {}, absl::CivilDay(2027, 1, 4));
+    EXPECT_TRUE(booked.ok()) << booked.status();
+    absl::StatusOr<std::string> camt = payments::WriteCamt054(
+        message_id, absl::FromCivil(absl::CivilSecond(2027, 1, 4, 13, 0, 0), absl::UTCTimeZone()),
+        booked.ok() ? *booked : std::vector<payments::Camt054Notification>{});
+    EXPECT_TRUE(camt.ok()) << camt.status();
+    return camt.ok() ? *camt : std::string();
+  };
+  pb::ImportCamt054Request collects_file;
+  collects_file.set_document(book(after_kill, "pain.008.001.08", "BANK-COLLECTS-1"));
+  auto posted = [&] {
+    pqxx::connection connection(url);
+    return pqxx::nontransaction(connection)
+        .exec1("SELECT count(*) FROM journal_entries WHERE idempotency_key LIKE 'PAY/%'")[0]
+        .as<int64_t>();
+  };
+
+  // Killed inside the import: the settlements are posted, the confirmations wait.
+  {
+    pqxx::connection locker(url), monitor(url);
+    pqxx::work hold(locker);
+    hold.exec0("LOCK TABLE payment_confirmations IN SHARE MODE");
+    grpc::Status killed_import;
+    std::thread importer([&] {
+      pb::ConfirmPaymentsResponse ignored;
+      killed_import = CallAs(server.channel(), &pb::CashService::Stub::ImportCamt054, kTreasury1,
+                             collects_file, &ignored);
+    });
+    std::string waiting;
+    for (const absl::Time deadline = absl::Now() + absl::Seconds(20);
+         waiting.empty() && absl::Now() < deadline; absl::SleepFor(absl::Milliseconds(5))) {
+      pqxx::result r = pqxx::nontransaction(monitor).exec(
+          "SELECT left(query, 60) FROM pg_stat_activity WHERE datname = current_database() "
+          "AND wait_event_type = 'Lock' AND strpos(query, 'payment_confirmations') > 0");
+      if (!r.empty()) waiting = r[0][0].c_str();
+    }
+    EXPECT_FALSE(waiting.empty()) << "the import never reached its confirmations";
+    server.KillNine();
+    importer.join();
+    hold.commit();
+    EXPECT_FALSE(killed_import.ok()) << "the import of a killed server answered OK";
+  }
+  EXPECT_EQ(posted(), 0) << "the killed import's postings were rolled back";
+
+  ASSERT_TRUE(server.Start(url).ok());
+  pb::ConfirmPaymentsResponse confirmed;
+  s = CallAs(server.channel(), &pb::CashService::Stub::ImportCamt054, kTreasury1, collects_file,
+             &confirmed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_FALSE(confirmed.replayed());
+  ASSERT_EQ(confirmed.results_size(), collects);
+  for (const pb::ConfirmationResult& r : confirmed.results()) {
+    EXPECT_EQ(r.outcome(), "CONFIRMS") << r.ShortDebugString();
+  }
+  EXPECT_EQ(posted(), collects);
+  pb::ConfirmPaymentsResponse again;
+  s = CallAs(server.channel(), &pb::CashService::Stub::ImportCamt054, kTreasury1, collects_file,
+             &again);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(posted(), collects) << "nothing is posted twice";
+
+  // The pays follow the collects.
+  pb::ExportPaymentsResponse with_pays;
+  ASSERT_NO_FATAL_FAILURE(export_files(&with_pays));
+  EXPECT_EQ(with_pays.collects_outstanding(), 0);
+  pb::ImportCamt054Request pays_file;
+  pays_file.set_document(book(with_pays, "pain.001.001.09", "BANK-PAYS-1"));
+  pb::ConfirmPaymentsResponse paid;
+  s = CallAs(server.channel(), &pb::CashService::Stub::ImportCamt054, kTreasury1, pays_file, &paid);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(paid.results_size(), pays);
+  EXPECT_EQ(posted(), collects + pays);
+
+  pb::CheckLedgerResponse check;
+  s = CallAs(server.channel(), &pb::LedgerService::Stub::CheckLedger, kTreasury1,
+             pb::CheckLedgerRequest(), &check);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(check.ok()) << check.ShortDebugString();
+  pb::GetReconciliationRequest recon_request;
+  recon_request.set_business_date(kDay2);
+  pb::Reconciliation recon;
+  s = CallAs(server.channel(), &pb::CashService::Stub::GetReconciliation, kTreasury1, recon_request,
+             &recon);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(recon.ok()) << recon.ShortDebugString();
+  EXPECT_EQ(recon.confirmed(), collects + pays);
+  EXPECT_EQ(recon.unconfirmed(), 0);
+  EXPECT_EQ(recon.bank_ledger_cents(), recon.bank_movements_cents());
+  server.Pump();
+  EXPECT_EQ(server.Stop(), 0) << server.Log();
+  std::printf("payments_crash: %d collects and %d pays of %s posted once across two kills\n",
+              collects, pays, kDay2);
 }
 
 }  // namespace
