@@ -11,6 +11,12 @@
 namespace tc::store {
 namespace {
 
+// The bound of an "on or before" query. absl::CivilDay::max() (everything so far) lies
+// beyond PostgreSQL's date range, which refuses it: it is the date 'infinity' there.
+std::string AsOfParam(absl::CivilDay as_of) {
+  return as_of.year() > 9999 ? std::string("infinity") : DateParam(as_of);
+}
+
 std::string OriginText(clearing::Origin origin) {
   return std::string(settlement::OriginName(origin));
 }
@@ -398,7 +404,7 @@ std::map<OriginKey, int64_t> LoadCashCollateral(pqxx::transaction_base& tx, absl
                      " JOIN journal_entries e USING (entry_id)"
                      " WHERE a.kind = 'MEMBER_COLLATERAL_CASH' AND e.business_date <= $1::date"
                      " GROUP BY 1, 2, 3 HAVING sum(l.amount_cents) <> 0",
-                     DateParam(as_of)));
+                     AsOfParam(as_of)));
 }
 
 std::map<OriginKey, std::vector<settlement::SecurityHolding>> LoadSecuritiesHeld(
@@ -413,7 +419,7 @@ std::map<OriginKey, std::vector<settlement::SecurityHolding>> LoadSecuritiesHeld
            " WHERE m.business_date <= $1::date GROUP BY 1, 2, 3, 4, 5, 6"
            " HAVING sum(CASE m.kind WHEN 'SECURITIES_DEPOSIT' THEN m.amount_cents"
            " ELSE -m.amount_cents END) > 0 ORDER BY 1, 2, 3, 4",
-           DateParam(as_of))) {
+           AsOfParam(as_of))) {
     out[KeyOf(r, 0, 1, 2)].push_back(
         {r[3].as<std::string>(), r[4].as<std::string>(), DateFromField(r[5]), r[6].as<int64_t>()});
   }
@@ -488,7 +494,7 @@ std::map<OriginKey, ValuationRow> LoadLatestValuations(pqxx::transaction_base& t
            absl::StrCat("SELECT DISTINCT ON (member_id, origin, currency) ", kValuationColumns,
                         " FROM collateral_valuations WHERE business_date <= $1::date"
                         " ORDER BY member_id, origin, currency, business_date DESC, pass DESC"),
-           DateParam(as_of))) {
+           AsOfParam(as_of))) {
     ValuationRow row = ValuationFromRow(r);
     out.emplace(OriginKey{row.valuation.member_id, row.valuation.origin, row.valuation.currency},
                 std::move(row));
@@ -532,7 +538,7 @@ std::map<OriginKey, int64_t> LoadUnreleasedWithdrawals(pqxx::transaction_base& t
       " WHERE kind = 'CASH_WITHDRAWAL' AND business_date <= $1::date"
       " UNION ALL SELECT member_id, origin, currency, -release_cents FROM obligations"
       " WHERE stage = 'FINAL' AND release_cents > 0) w GROUP BY 1, 2, 3 HAVING sum(cents) <> 0",
-      DateParam(as_of)));
+      AsOfParam(as_of)));
 }
 
 absl::string_view ObligationStageName(ObligationStage stage) {

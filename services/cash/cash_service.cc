@@ -790,7 +790,7 @@ grpc::Status CashServiceImpl::ImportCamt054(Context* context,
           TC_ASSIGN_OR_RETURN(
               std::vector<AppliedConfirmation> applied,
               ApplyConfirmations(tx, "CAMT054", received, call.caller.principal_id, now));
-          store::InsertCamtFile(tx, {file_hash, "", static_cast<int>(received.size())},
+          store::InsertCamtFile(tx, {file_hash, file_hash, static_cast<int>(received.size())},
                                 call.caller.principal_id, now);
           AddApplied(applied, response);
           int64_t confirms = 0, breaks = 0;
