@@ -479,6 +479,7 @@ grpc::Status TreasuryServiceImpl::RunEndOfDay(Context* context,
           pb::EodProgress message;
           message.set_business_date(date);
           message.set_step_no(settlement::EodStepNumber(e.step));
+          message.set_step_count(settlement::kEodStepCount);
           message.set_step(std::string(settlement::EodStepName(e.step)));
           message.set_phase(e.phase);
           message.set_rows_done(e.rows_done);

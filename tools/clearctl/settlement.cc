@@ -12,6 +12,7 @@
 //   clearctl --token=dev-treasury-token-0001 eod status --date=2026-11-30
 //   clearctl --token=dev-treasury-token-0001 vm --date=2026-11-30
 // Prices are USD per 1M tokens with 6 decimals; cash is USD with 2 decimals (cents).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -21,6 +22,8 @@
 #include "absl/strings/str_cat.h"
 #include "core/fixed_point.h"
 #include "core/status_macros.h"
+#include <algorithm>
+
 #include "tools/clearctl/command.h"
 #include "tools/clearctl/flags.h"
 #include "tools/toolkit/output.h"
@@ -155,9 +158,11 @@ absl::Status PrintRun(const pb::EodRun& run) {
 // One line per step, as it finishes: a bar of the steps done, the rows, the time.
 void ShowProgress(const pb::EodProgress& p) {
   if (absl::GetFlag(FLAGS_json) || p.phase() == "STARTED" || p.phase() == "END") return;
-  const int filled = p.step_no() * kBarWidth / 9;
-  std::printf("[%s%s] %d/9 %-16s %10lld rows %9s s%s\n", std::string(filled, '#').c_str(),
-              std::string(kBarWidth - filled, '.').c_str(), p.step_no(), p.step().c_str(),
+  // From the server's answer: bounded, so a message we do not expect draws a bar, not a crash.
+  const int count = std::max(p.step_count(), 1);
+  const int filled = std::clamp(p.step_no() * kBarWidth / count, 0, kBarWidth);
+  std::printf("[%s%s] %d/%d %-20s %10lld rows %9s s%s\n", std::string(filled, '#').c_str(),
+              std::string(kBarWidth - filled, '.').c_str(), p.step_no(), count, p.step().c_str(),
               static_cast<long long>(p.rows_done()),
               FormatFixed(p.elapsed_micros() / 1000, 3).c_str(),
               p.phase() == "SKIPPED" ? "  (done before)" : "");
