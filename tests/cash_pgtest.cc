@@ -14,7 +14,8 @@
 //   - bad input naming the field and value; idempotent deposits;
 //   - a seeded three-day workload against an independent model of the collateral, with
 //     every payment confirmed through camt.054: cash conserved in the ledger;
-//   - members see only their own rows.
+//   - members see only their own rows;
+//   - an intraday cycle: a loss above the threshold called once, a pending call counted.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -2032,6 +2033,102 @@ TEST_F(CashTest, SeededThreeDayWorkloadConservesCash) {
   EXPECT_EQ(trade_count, 24);
   EXPECT_GT(withdrawals, 0);
   EXPECT_GT(calls, 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// §2: an intraday cycle calls a deficit above the threshold, once.
+// ---------------------------------------------------------------------------------------
+TEST_F(CashTest, AnIntradayLossAboveTheThresholdIsCalledOnce) {
+  SetUpCash();                                      // intraday threshold 1000.00 = 100,000 cents
+  Deposit("DEP-CM01-H", "CM01", "HOUSE", 500'000);  // $5,000.00: thin
+  Deposit("DEP-CM02-H", "CM02", "HOUSE", 10'000'000);
+  SubmitOk({T("T1", "CM01-H", "CM02-H", 10, 3'125'000, kD1)});
+  SettleDay(kD1, 3'150'000);  // the last settlement price; D2 opens
+  const int64_t r1 = RoundedCents(InitialMicros(kD1).at("CM01/HOUSE"));
+  ASSERT_GT(r1, 0);
+  ASSERT_LT(r1, 500'000) << "the example needs the $5,000.00 to cover the end-of-day requirement";
+
+  auto run = [&](const std::string& cycle, const std::string& price,
+                 pb::RunIntradayCycleResponse* out) {
+    pb::RunIntradayCycleRequest request;
+    request.set_cycle(cycle);
+    pb::IntradayPrice* p = request.add_prices();
+    p->set_instrument_id(kDec);
+    p->set_price(price);
+    return Cash(&pb::CashService::Stub::RunIntradayCycle, request, out);
+  };
+  // CM01 HOUSE is long 10: (2.000000 - 3.150000) x 10 x 1000 = -$11,500.00 = -1,150,000
+  // cents; CM02 HOUSE gains as much and is not called. Requirement r1 + 1,150,000 against
+  // a value of 500,000: deficit r1 + 650,000, above the threshold, called in full.
+  pb::RunIntradayCycleResponse first;
+  grpc::Status status = run("INTRADAY1", "2.000000", &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(first.replayed());
+  ASSERT_EQ(first.obligations_size(), 1) << first.ShortDebugString();
+  ExpectObligation(first.obligations(0), 0, r1 + 1'150'000, 500'000, 0, r1 + 650'000, r1 + 650'000,
+                   0, -(r1 + 650'000));
+  EXPECT_EQ(first.obligations(0).cycle(), "INTRADAY1");
+  EXPECT_EQ(first.obligations(0).business_date(), kD2);
+  ASSERT_EQ(first.instructions_size(), 1);
+  ExpectInstruction(first.instructions(0), "TC-20261124-I1-0001", "CM01", "HOUSE", "COLLECT",
+                    r1 + 650'000, 0, r1 + 650'000, 0);
+
+  // The same prices again: what the first run did. Other prices: refused, nothing written.
+  pb::RunIntradayCycleResponse again;
+  status = run("INTRADAY1", "2.000000", &again);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(again.replayed());
+  ASSERT_EQ(again.instructions_size(), 1);
+  EXPECT_EQ(again.instructions(0).instruction_id(), "TC-20261124-I1-0001");
+  const std::map<std::string, int64_t> before = Written();
+  pb::RunIntradayCycleResponse other;
+  status = run("INTRADAY1", "2.500000", &other);
+  EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("a cycle's prices are records"));
+  std::map<std::string, int64_t> after = Written();
+  after.erase("audit_log");
+  std::map<std::string, int64_t> expected = before;
+  expected.erase("audit_log");
+  EXPECT_EQ(after, expected);
+
+  // A second cycle while the call is pending: (3.100000 - 3.150000) x 10 x 1000 = -50,000
+  // cents; requirement r1 + 50,000 against 500,000 + the pending r1 + 650,000: no deficit.
+  pb::RunIntradayCycleResponse second;
+  status = run("INTRADAY2", "3.100000", &second);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(second.obligations_size(), 1);
+  ExpectObligation(second.obligations(0), 0, r1 + 50'000, 500'000, r1 + 650'000, 0, 0, 0, 0);
+  EXPECT_EQ(second.instructions_size(), 0) << "a pending call is never made twice";
+
+  // The call goes to the bank the same day and, confirmed, becomes cash collateral.
+  pb::ExportPaymentsRequest export_request;
+  export_request.set_business_date(kD2);
+  export_request.set_cycle("INTRADAY1");
+  pb::ExportPaymentsResponse files;
+  status = Cash(&pb::CashService::Stub::ExportPayments, export_request, &files);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(files.files_size(), 1);
+  EXPECT_EQ(files.files(0).message_type(), "pain.008.001.08");
+  EXPECT_EQ(files.files(0).message_id(),
+            absl::StrCat("TC-20261124-I1-", BankOf("CM01", "HOUSE").aba, "-DD"));
+  absl::StatusOr<payments::PainMessage> read = payments::ReadPainMessage(files.files(0).document());
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->header.execution_date, Day(kD2)) << "an intraday call is collected the same day";
+  pb::ConfirmPaymentRequest confirm;
+  pb::PaymentConfirmation* c = confirm.mutable_confirmation();
+  c->set_idempotency_key("BANK-I1-1");
+  c->add_end_to_end_ids("TC-20261124-I1-0001");
+  c->set_amount(Money(r1 + 650'000));
+  c->set_currency("USD");
+  c->set_account_number(CcpAccountAt(BankOf("CM01", "HOUSE").aba));
+  c->set_credit_debit("CRDT");
+  pb::ConfirmPaymentsResponse confirmed;
+  status = Cash(&pb::CashService::Stub::ConfirmPayment, confirm, &confirmed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(confirmed.results_size(), 1);
+  EXPECT_EQ(confirmed.results(0).outcome(), "CONFIRMS");
+  EXPECT_EQ(Collateral("CM01").at("CM01/HOUSE").cash_cents(), 500'000 + r1 + 650'000);
+  ExpectLedgerOk();
 }
 
 }  // namespace
