@@ -2,7 +2,9 @@
 // public API. Tables by default, the API responses as JSON with --json. This file holds
 // the flags, the usage and the dispatch over the noun files' commands (command.h):
 // reference.cc (server, reference data), trades.cc (positions, trades, open interest),
-// margin.cc (index history, parameter sets, margin).
+// margin.cc (index history, parameter sets, margin), index.cc, settlement.cc (prices, the
+// end-of-day run), ledger.cc and cash.cc (collateral, obligations, payments, flags,
+// reconciliation, intraday cycles).
 //
 //   clearctl wait-ready --timeout_s=60
 //   clearctl --token=dev-admin-token-0001 seed deploy/seed/sample.textproto
@@ -34,18 +36,24 @@ ABSL_FLAG(int, timeout_s, 30, "wait-ready: how long to wait for the server, seco
 ABSL_FLAG(std::string, business_date, "",
           "seed: the first business date to open (YYYY-MM-DD); default: the seed file's, "
           "else today (UTC) or the next business day");
-ABSL_FLAG(std::string, member, "", "accounts, positions, requirements: only this member");
+ABSL_FLAG(std::string, member, "",
+          "accounts, positions, requirements, obligations, payments list, flags, collateral "
+          "list: only this member; collateral deposit, withdraw: the member");
 ABSL_FLAG(std::string, account, "",
-          "positions: only this account; trades, margin, incremental: the account");
+          "positions: only this account; trades, margin, incremental: the account; payments "
+          "confirm: the CCP's bank account that moved");
 ABSL_FLAG(std::string, instrument, "",
           "positions, open-interest: only this instrument; incremental: the instrument");
 ABSL_FLAG(std::string, date, "",
           "trades: only this trade date (YYYY-MM-DD); calibrate, margin-cycle, requirements, "
-          "parameter-sets: the business date (default: the open one; parameter-sets: all)");
+          "parameter-sets: the business date (default: the open one; parameter-sets: all); "
+          "obligations, payments, recon: the business date; collateral prices: the price date");
 ABSL_FLAG(bool, csv, false,
           "positions --account: print the net positions as a portfolio CSV "
           "(contract_id,quantity), the input of what-if and margincalc");
-ABSL_FLAG(std::string, out, "", "export-spn: write the .spn file here instead of stdout");
+ABSL_FLAG(std::string, out, "",
+          "export-spn: write the .spn file here instead of stdout; payments export: the "
+          "directory the payment files are written into");
 ABSL_FLAG(std::string, portfolio, "", "what-if: portfolio CSV, contract_id,quantity per line");
 ABSL_FLAG(std::string, account_class, "member", "what-if: member, hedger or speculator");
 ABSL_FLAG(std::string, parameter_version, "",
@@ -66,14 +74,39 @@ ABSL_FLAG(std::string, to, "",
 ABSL_FLAG(std::string, stop_after, "",
           "eod run: stop once this step is done (CLOSE_TRADING ... OPEN_NEXT_DAY)");
 ABSL_FLAG(int, limit, 0, "ledger journal: at most this many entries (default 100, max 1000)");
+ABSL_FLAG(std::string, origin, "", "collateral deposit, withdraw: HOUSE or CUSTOMER");
+ABSL_FLAG(std::string, amount, "",
+          "collateral deposit, withdraw: the cash amount or face value, e.g. 1000000.00; "
+          "payments confirm: the amount that moved (at most 2 decimals)");
+ABSL_FLAG(std::string, currency, "USD", "collateral deposit, withdraw, payments confirm");
+ABSL_FLAG(std::string, security, "",
+          "collateral deposit, withdraw: the security (CUSIP or ISIN); empty: cash");
+ABSL_FLAG(std::string, key, "",
+          "collateral deposit, withdraw, payments confirm: the idempotency key (a resend with "
+          "the same key and content changes nothing)");
+ABSL_FLAG(std::string, file, "",
+          "collateral prices: CSV of security_id,price (percent of face); payments import: "
+          "a camt.054 XML file");
+ABSL_FLAG(std::string, price, "",
+          "collateral prices: SECURITY=PERCENT[,...]; intraday run: INSTRUMENT=PRICE[,...] "
+          "(USD per 1M tokens)");
+ABSL_FLAG(std::string, cycle, "",
+          "obligations, payments, recon: EOD (default) or INTRADAYn; intraday run: INTRADAYn");
+ABSL_FLAG(std::string, stage, "", "obligations: INDICATIVE or FINAL (default: both)");
+ABSL_FLAG(std::string, status, "",
+          "payments list: INSTRUCTED or CONFIRMED; payments confirm: BOOK (default) or PDNG");
+ABSL_FLAG(std::string, id, "", "payments confirm: the end-to-end IDs confirmed, comma-separated");
+ABSL_FLAG(std::string, direction, "",
+          "payments confirm: CRDT (money in, a collect) or DBIT (money out, a pay)");
+ABSL_FLAG(bool, open, false, "flags: only the open (uncured) flags");
 
 namespace tc::clearctl {
 namespace {
 
 // Every noun's commands, in usage order.
 constexpr absl::Span<const Command> (*kNouns[])() = {
-    ReferenceCommands, TradeCommands,      MarginCommands,
-    IndexCommands,     SettlementCommands, LedgerCommands,
+    ReferenceCommands,  TradeCommands,  MarginCommands, IndexCommands,
+    SettlementCommands, LedgerCommands, CashCommands,
 };
 
 std::string Usage() {

@@ -35,6 +35,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "tokenclear/v1/cash.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
 #include "tokenclear/v1/positions.grpc.pb.h"
@@ -58,7 +59,8 @@ struct Clients {
         positions(pb::PositionService::NewStub(api.channel())),
         margin(pb::MarginService::NewStub(api.channel())),
         ledger(pb::LedgerService::NewStub(api.channel())),
-        treasury(pb::TreasuryService::NewStub(api.channel())) {}
+        treasury(pb::TreasuryService::NewStub(api.channel())),
+        cash(pb::CashService::NewStub(api.channel())) {}
 
   tools::ApiConnection api;
   std::unique_ptr<ReferenceStub> reference;
@@ -66,6 +68,7 @@ struct Clients {
   std::unique_ptr<MarginStub> margin;
   std::unique_ptr<pb::LedgerService::Stub> ledger;
   std::unique_ptr<pb::TreasuryService::Stub> treasury;
+  std::unique_ptr<pb::CashService::Stub> cash;
 };
 
 // The positional arguments after the command name.
@@ -85,6 +88,7 @@ absl::Span<const Command> MarginCommands();      // margin.cc
 absl::Span<const Command> IndexCommands();       // index.cc
 absl::Span<const Command> LedgerCommands();      // ledger.cc
 absl::Span<const Command> SettlementCommands();  // settlement.cc
+absl::Span<const Command> CashCommands();        // cash.cc
 
 // With --json the response as the API's JSON (proto field names, indented), else the
 // rendered table.

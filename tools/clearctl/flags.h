@@ -33,5 +33,18 @@ ABSL_DECLARE_FLAG(std::string, from);
 ABSL_DECLARE_FLAG(std::string, to);
 ABSL_DECLARE_FLAG(int, limit);
 ABSL_DECLARE_FLAG(std::string, stop_after);
+ABSL_DECLARE_FLAG(std::string, origin);
+ABSL_DECLARE_FLAG(std::string, amount);
+ABSL_DECLARE_FLAG(std::string, currency);
+ABSL_DECLARE_FLAG(std::string, security);
+ABSL_DECLARE_FLAG(std::string, key);
+ABSL_DECLARE_FLAG(std::string, file);
+ABSL_DECLARE_FLAG(std::string, price);
+ABSL_DECLARE_FLAG(std::string, cycle);
+ABSL_DECLARE_FLAG(std::string, stage);
+ABSL_DECLARE_FLAG(std::string, status);
+ABSL_DECLARE_FLAG(std::string, id);
+ABSL_DECLARE_FLAG(std::string, direction);
+ABSL_DECLARE_FLAG(bool, open);
 
 #endif  // TOKENCLEAR_TOOLS_CLEARCTL_FLAGS_H_

@@ -1,6 +1,7 @@
 // clearctl's reference-data commands: waiting for the server, seeding products, members,
-// accounts, principals and holidays from a seed file, and listing the business date,
-// instruments and accounts (ReferenceDataService).
+// accounts, principals, holidays and the treasury cash reference data (CashService) from
+// a seed file, and listing the business date, instruments and accounts
+// (ReferenceDataService).
 //
 //   clearctl wait-ready --timeout_s=60
 //   clearctl --token=dev-admin-token-0001 seed deploy/seed/sample.textproto
@@ -8,6 +9,7 @@
 //   clearctl --token=dev-member-CM01-token-0001 accounts
 #include <google/protobuf/util/message_differencer.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <type_traits>
@@ -92,6 +94,28 @@ absl::Status UpsertChanged(const Clients& clients, absl::string_view kind,
   return absl::OkStatus();
 }
 
+// Treasury cash reference data, when the seed has it: one CashService call, once the
+// members it names exist. The server counts the rows it changed (an upsert of equal
+// content changes none); IN_FILE counts the settings, accounts, classes with their
+// haircut bands and securities.
+absl::Status UpsertCashReference(const Clients& clients, const pb::SeedFile& seed,
+                                 TextTable& summary) {
+  if (!seed.has_cash()) return absl::OkStatus();
+  const pb::UpsertCashReferenceRequest& cash = seed.cash();
+  int64_t rows = (cash.has_settings() ? 1 : 0) + cash.ccp_bank_accounts_size() +
+                 cash.member_bank_accounts_size() + cash.collateral_securities_size();
+  for (const pb::CollateralClass& c : cash.collateral_classes()) rows += 1 + c.haircuts_size();
+  pb::UpsertCashReferenceResponse response;
+  absl::Status status =
+      clients.api.Call(*clients.cash, &pb::CashService::Stub::UpsertCashReference, cash, &response);
+  if (!status.ok()) {
+    return absl::Status(status.code(), absl::StrCat("cash reference: ", status.message()));
+  }
+  summary.AddRow(
+      {"cash reference", absl::StrCat(rows), absl::StrCat(response.rows_changed()), "-"});
+  return absl::OkStatus();
+}
+
 absl::Status UpsertSeed(const Clients& clients, const pb::SeedFile& seed, TextTable& summary) {
   const tools::ApiConnection& api = clients.api;
   ReferenceStub& stub = *clients.reference;
@@ -114,9 +138,10 @@ absl::Status UpsertSeed(const Clients& clients, const pb::SeedFile& seed, TextTa
   TC_RETURN_IF_ERROR(UpsertChanged(clients, "accounts", seed.accounts(), &accounts.accounts(),
                                    &pb::Account::account_id, &ReferenceStub::UpsertAccount,
                                    &pb::UpsertAccountRequest::mutable_account, summary));
-  return UpsertChanged(clients, "principals", seed.principals(), nullptr,
-                       &pb::Principal::principal_id, &ReferenceStub::UpsertPrincipal,
-                       &pb::UpsertPrincipalRequest::mutable_principal, summary);
+  TC_RETURN_IF_ERROR(UpsertChanged(clients, "principals", seed.principals(), nullptr,
+                                   &pb::Principal::principal_id, &ReferenceStub::UpsertPrincipal,
+                                   &pb::UpsertPrincipalRequest::mutable_principal, summary));
+  return UpsertCashReference(clients, seed, summary);
 }
 
 // Opens the first business date (the server keeps a date that is already open) and lists
