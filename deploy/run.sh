@@ -6,11 +6,17 @@
 # index observations and the day's fixings, the exchange's settlement price for one month,
 # treasury's proposal by tier and a second treasurer's approval, the day's risk parameters
 # (calibrated, four eyes), and the end-of-day run (close, lock prices, freeze positions,
-# mark-to-market, ledger postings, expiry and final settlement, initial margin, next day
-# open). It prints per day the settlement prices, variation margin per member and origin,
-# the margin requirements, the ledger check and the next business date; on the first day
-# it runs, a member replicates its margin offline from the exported .spn file with
-# margincalc. Then it keeps the server running until Ctrl-C or SIGTERM (forwarded to the
+# mark-to-market, ledger postings, expiry and final settlement, initial margin, collateral
+# valuation, indicative obligations, next day open). It prints per day the settlement
+# prices, variation margin per member and origin, the margin requirements, the ledger
+# check and the next business date; on the first day it runs, a member replicates its
+# margin offline from the exported .spn file with margincalc. Treasury cash: every member
+# deposits initial collateral (cash, and T-bills for one); each day's final obligations
+# are instructed, the collect files (pain.008) go to the settlement banks, the bank
+# simulator (tools/banksim) books them into a camt.054 that is imported, then the pay
+# files (pain.001) likewise, and the day is reconciled. On the second day the first member
+# with a collect fails to pay: the collect passes its deadline, the member is flagged, the
+# next day its trades that add risk are refused, and a late confirmation cures it. Then it keeps the server running until Ctrl-C or SIGTERM (forwarded to the
 # server, which drains). A second run changes nothing: settled days are reported, not
 # redone, and an interrupted day resumes where it stopped.
 #
@@ -18,7 +24,8 @@
 #   TOKENCLEAR_RUN_ONCE=1 TOKENCLEAR_PG_URL=postgresql://... deploy/run.sh   # CI: stop after
 # Environment: TOKENCLEAR_LISTEN (127.0.0.1:50051), TOKENCLEAR_ADMIN_TOKEN
 # (dev-admin-token-0001), TOKENCLEAR_SIM_EVENTS (per day, 5000), TOKENCLEAR_DAYS (4),
-# TOKENCLEAR_FIRST_DAY (2026-12-28), TOKENCLEAR_BUILD_DIR (build/).
+# TOKENCLEAR_FIRST_DAY (2026-12-28), TOKENCLEAR_BUILD_DIR (build/), TOKENCLEAR_PAYMENTS_DIR
+# (where the payment files are written; a temporary folder, removed at exit, when unset).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${TOKENCLEAR_BUILD_DIR:-$repo/build}
@@ -35,6 +42,13 @@ treasury2_token=dev-treasury2-token-0001
 member_token=dev-member-CM01-token-0001
 index_token=dev-index-provider-token-0001
 replica_account=CM01-H  # a house account: account class member
+# The day (by number) whose first collect fails to pay; the demo shortens the collect
+# deadline to seconds (the production default is an hour) so it passes within the run.
+fail_day_number=2
+collect_deadline_seconds=4
+seed_file="$repo/deploy/seed/sample.textproto"
+payments_dir=""
+fail_date=""
 
 clearctl=("$build/tools/clearctl" --target="$listen")
 server_pid=""
@@ -57,6 +71,9 @@ cleanup() {
   local status=$?
   stop_server
   if [[ -n "$scratch" ]]; then rm -rf -- "$scratch"; fi
+  if [[ -z "${TOKENCLEAR_PAYMENTS_DIR:-}" && -n "$payments_dir" ]]; then
+    rm -rf -- "$payments_dir"
+  fi
   if ((started_pg)); then
     say "stopping the embedded PostgreSQL"
     "$repo/deploy/pg.sh" stop main || true
@@ -87,13 +104,37 @@ if ! kill -0 "$server_pid" 2>/dev/null; then
 fi
 
 say "loading reference data (deploy/seed/sample.textproto)"
-"${clearctl[@]}" --token="$admin_token" seed "$repo/deploy/seed/sample.textproto" \
-  --business_date="$first_day"
+"${clearctl[@]}" --token="$admin_token" seed "$seed_file" --business_date="$first_day"
+# The demo's short collect deadline (see fail_day_number above), as a seed of its own.
+payments_dir=${TOKENCLEAR_PAYMENTS_DIR:-$(mktemp -d)}
+mkdir -p "$payments_dir"
+printf 'cash { settings { ccp_name: "tokenclear CCP" ccp_lei: "5493001KJTIIGC8Y1R12"
+  collect_deadline_seconds: %d intraday_call_threshold: "5000.00" } }\n' \
+  "$collect_deadline_seconds" >"$payments_dir/demo-settings.textproto"
+"${clearctl[@]}" --token="$admin_token" seed "$payments_dir/demo-settings.textproto" >/dev/null
 
 say "index history (deploy/seed/index_history.csv, calibration's look-back)"
 "${clearctl[@]}" --token="$treasury_token" load-index "$repo/deploy/seed/index_history.csv"
 
 treasury=("${clearctl[@]}" --token="$treasury_token")
+
+# About what the sample's requirements come to (house ~50-130k, customer ~140-270k USD);
+# CM12's customer deposit is short, so its first end of day calls initial margin.
+say "initial collateral: cash for every member origin, T-bills for CM01 (keys make it once)"
+for member in $(sed -n 's/^members { member_id: "\([^"]*\)".*/\1/p' "$seed_file"); do
+  "${treasury[@]}" collateral deposit --member="$member" --origin=HOUSE --amount=150000.00 \
+    --key="INIT-$member-H" >/dev/null
+  if grep -q "member_id: \"$member\" origin: ORIGIN_CUSTOMER" "$seed_file"; then
+    customer_amount=300000.00
+    if [[ "$member" == CM12 ]]; then customer_amount=200000.00; fi
+    "${treasury[@]}" collateral deposit --member="$member" --origin=CUSTOMER \
+      --amount="$customer_amount" --key="INIT-$member-C" >/dev/null
+  fi
+done
+tbill=$(grep -m1 -o 'security_id: "[A-Z0-9]*"' "$seed_file" | cut -d'"' -f2)
+"${treasury[@]}" collateral deposit --member=CM01 --origin=HOUSE --amount=100000.00 \
+  --security="$tbill" --key=INIT-CM01-H-TBILL >/dev/null
+"${treasury[@]}" collateral list --member=CM01
 
 # The version of the approved risk parameter set of business date $1, or nothing
 # (table columns: VERSION BUSINESS_DATE STATUS CREATED_BY APPROVED_BY).
@@ -104,7 +145,7 @@ approved_version() {
 # "maintenance M initial I" from the TOTAL row of a clearctl margin or margincalc table.
 margin_totals() { awk '$1 == "TOTAL" { print "maintenance", $(NF - 1), "initial", $NF }' "$1"; }
 
-# The first line of `eod status`: "run D: STATUS, n/9 steps done[, ...]", or nothing.
+# The first line of `eod status`: "run D: STATUS, n/11 steps done[, ...]", or nothing.
 run_status() { "${treasury[@]}" eod status --date="$1" 2>/dev/null | head -1 || true; }
 
 # Risk parameters of day $1: calibrated by treasury1, approved by treasury2 (four eyes).
@@ -157,11 +198,17 @@ replicate_margin() {
 # begun; every part is idempotent (trade ids, observation ids and fixings are keyed).
 trade_day() {
   local day=$1 n=$2
+  trade_flags=()
+  if ((n == fail_day_number + 1)); then
+    # The flagged member's trades that add to its risk are refused (FAILED_PRECONDITION
+    # naming the flag); tradesim lists the first rejections.
+    trade_flags=(--allow_rejects)
+  fi
   say "$day: exchange trading ($sim_events events, 2 feeds, in the settlement window)"
   "$build/tools/tradesim" --target="$listen" --token="$exchange_token" --events="$sim_events" \
     --feeds=2 --feed_id="DAY${day//-/}" --mode=stream --seed=$((20261228 + 100 * n)) \
     --session_start_minute=935 \
-    --start_price=TKF=3.000,TKO=0.450
+    --start_price=TKF=3.000,TKO=0.450 "${trade_flags[@]}"
   say "$day: index observations (indexsim) and the day's fixings"
   "$build/tools/indexsim/indexsim" --target="$listen" --token="$index_token" --date="$day" \
     --index=TOKFRONT=3.00,TOKOPEN=0.45 --seed=$((7 + n)) --drift_bps=$((15 * n))
@@ -186,6 +233,98 @@ report_day() {
   run_status "$day"
 }
 
+# The LEI of member $1 in the seed file.
+member_lei() { sed -n "s/^members { member_id: \"$1\".* lei: \"\([^\"]*\)\".*/\1/p" "$seed_file"; }
+
+# One booking of the settlement banks, dated $1: banksim books the files $3.. into the
+# camt.054 $2 (deterministic: fixed creation time), which treasury imports. Extra banksim
+# flags come in the array bank_flags.
+bank_books() {
+  local day=$1 out=$2
+  shift 2
+  "$build/tools/banksim/banksim" --in="$(IFS=,; echo "$*")" --out="$out" \
+    --message_id="BANK-${day//-/}-$(basename "$out" .xml)" --booking_date="$day" \
+    --created="${day}T13:00:00Z" "${bank_flags[@]}"
+  "${treasury[@]}" payments import --file="$out"
+}
+
+# The day's payment cycle (clearing.md section E, steps 7 to 10 and 13): final obligations
+# and instructions, collects booked by the banks, the failure to pay of day
+# $fail_day_number, then pays, then the reconciliation. Every call is idempotent: on a
+# second run the same files, bookings and confirmations are recognised and nothing moves.
+pay_day() {
+  local day=$1 n=$2 dir="$payments_dir/$1" failing="" member=""
+  mkdir -p "$dir/out" "$dir/in"
+  say "$day: indicative obligations (the end-of-day run's OBLIGATIONS step)"
+  "${treasury[@]}" obligations --date="$day" --stage=INDICATIVE
+  say "$day: final obligations and payment instructions (collects first)"
+  "${treasury[@]}" payments instruct --date="$day"
+  say "$day: collect files (pain.008) to the settlement banks"
+  "${treasury[@]}" payments export --date="$day" --out="$dir/out"
+  bank_flags=()
+  if ((n == fail_day_number)); then
+    fail_date=$day
+    # The day's first collect (instruction ids are stable) is the one that fails.
+    read -r failing member _ < <(collects_of "$day" | sed -n 1p)
+    bank_flags=(--fail_member_lei="$(member_lei "$member")")
+    say "$day: $member's bank cannot debit its account ($failing)"
+  fi
+  bank_books "$day" "$dir/in/collects.xml" "$dir"/out/*-DD.xml
+  if [[ -n "$failing" ]]; then
+    # (awk reads to the end: a reader that stops early breaks the pipe under pipefail)
+    if [[ -n "$(collects_of "$day" INSTRUCTED | awk -v id="$failing" '$1 == id')" ]]; then
+      sleep $((collect_deadline_seconds + 1))
+    fi
+    say "$day: the collect deadline passes: failure to pay"
+    "${treasury[@]}" payments deadlines
+    "${treasury[@]}" flags
+  fi
+  say "$day: pay files (pain.001), once every collect is in or flagged"
+  "${treasury[@]}" payments export --date="$day" --out="$dir/out"
+  bank_flags=()
+  bank_books "$day" "$dir/in/pays.xml" "$dir"/out/*-CT.xml
+  say "$day: reconciliation"
+  "${treasury[@]}" recon --date="$day"
+}
+
+# "id member amount ccp_account" of each collect of day $1 (with status $2, if given).
+collects_of() {
+  "${treasury[@]}" payments list --date="$1" ${2:+--status=$2} --json | python3 -c '
+import json, sys
+for p in json.load(sys.stdin).get("instructions", []):
+    if p["direction"] == "COLLECT":
+        print(p["instruction_id"], p["member_id"],
+              "%d.%02d" % divmod(int(p["amount_cents"]), 100), p["ccp_account_number"])'
+}
+
+# The member that failed on day $1 pays late: its bank books the collects a day late and
+# treasury confirms each over gRPC, which cures the flags (a resend is recognised).
+cure_failure() {
+  local day=$1 failed id member amount account
+  read -r _ failed _ < <(collects_of "$day" | sed -n 1p)
+  say "$failed pays late: its collects of $day are confirmed over gRPC, which cures its flags"
+  while read -r id member amount account; do
+    if [[ "$member" != "$failed" ]]; then continue; fi
+    "${treasury[@]}" payments confirm --key="LATE-$id" --id="$id" --amount="$amount" \
+      --currency=USD --account="$account" --direction=CRDT
+  done < <(collects_of "$day")
+  "${treasury[@]}" flags --member="$failed"
+}
+
+# An intraday margin cycle of the open day $1 at stressed prices (the front TKF months
+# down to 2.700): member origins whose loss leaves a deficit above the threshold are
+# called at once, and the banks book the calls the same day.
+intraday_cycle() {
+  local day=$1 dir="$payments_dir/$1-INTRADAY1"
+  mkdir -p "$dir/out" "$dir/in"
+  say "$day: intraday margin cycle INTRADAY1 at stressed prices"
+  "${treasury[@]}" intraday run --cycle=INTRADAY1 \
+    --price=TKF-202701=2.700,TKF-202702=2.700,TKF-202703=2.700
+  "${treasury[@]}" payments export --date="$day" --cycle=INTRADAY1 --out="$dir/out" || return 0
+  bank_flags=()
+  bank_books "$day" "$dir/in/calls.xml" "$dir"/out/*-DD.xml
+}
+
 # The days run from the first day, or, on a database that opened another date before
 # (an earlier version of this demo), from the open date.
 day=$first_day
@@ -199,6 +338,10 @@ for ((n = 1; n <= days; n++)); do
     say "$day is settled already (a second run changes nothing)"
   else
     if [[ -z "$status" ]]; then trade_day "$day" "$n"; fi
+    if ((n == fail_day_number + 1)); then
+      cure_failure "$fail_date"
+      if [[ -z "$status" ]]; then intraday_cycle "$day"; fi
+    fi
     say "$day: risk parameters and settlement prices"
     approve_parameters "$day"
     approve_prices "$day"
@@ -206,10 +349,13 @@ for ((n = 1; n <= days; n++)); do
       replicate_margin "$day"
       replicated=1
     fi
+    say "$day: T-bill price for the collateral valuation"
+    "${treasury[@]}" collateral prices --date="$day" --price="$tbill=99.$((40 + n))"
     say "$day: end-of-day run (treasury1)"
     "${treasury[@]}" eod run --date="$day"
   fi
   report_day "$day"
+  pay_day "$day" "$n"
   day=$(run_status "$day" | sed -n 's/.*next business date \([0-9-]*\).*/\1/p')
   if [[ -z "$day" ]]; then
     echo "run: the end-of-day run did not open a next business date" >&2

@@ -7,7 +7,10 @@
 # ledger check finds nothing, and a member's margin is replicated offline from the
 # exported .spn (server and margincalc agree to the micro-dollar). Run again, it settles
 # nothing twice: every day is reported as settled already, the printed reports are
-# identical, and no stored row of the business tables has changed.
+# identical, and no stored row of the business tables has changed. Treasury cash: every
+# day's payments are instructed, exported, booked by banksim and imported, every day
+# reconciles; on the second day a member fails to pay, is flagged, its risk-adding trades
+# of the third day are refused naming the flag, and a late confirmation cures it.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 : "${TOKENCLEAR_TEST_PG_URL:?run through deploy/test.sh}"
@@ -31,7 +34,9 @@ tables() {
     index_observations index_fixings exchange_settlement_prices settlement_price_sets \
     settlement_prices eod_runs eod_steps eod_positions vm_position_marks vm_trade_marks \
     vm_origin_totals vm_rounding journal_entries journal_lines ledger_balances \
-    risk_parameter_sets margin_requirements margin_origin_requirements; do
+    risk_parameter_sets margin_requirements margin_origin_requirements collateral_movements \
+    collateral_valuations obligations payment_instructions payment_messages \
+    payment_confirmations camt_files member_flags; do
     psql -tAq "$server/$db" -c \
       "SELECT '$t ' || count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM $t x"
   done
@@ -41,12 +46,27 @@ fail() { echo "run_command_e2etest: $*" >&2; exit 1; }
 
 first=$(run) || fail "first run failed: $first"
 # FEED SENT SKIPPED ACCEPTED ALREADY_ACCEPTED REJECTED, once per day.
-[[ $(grep -cE "^total +$events +0 +$events +0 +0$" <<<"$first") == 4 ]] ||
-  fail "not every day accepted all $events events: $first"
+# The day after the failure to pay, the flagged member's risk-adding trades are refused.
+[[ $(grep -cE "^total +$events +0 +$events +0 +0$" <<<"$first") == 3 ]] ||
+  fail "not three days accepted all $events events: $first"
+grep -qE "^total +$events +0 +[0-9]+ +0 +[1-9][0-9]*$" <<<"$first" ||
+  fail "no day refused trades of the flagged member: $first"
+grep -q "is flagged FAILURE_TO_PAY" <<<"$first" || fail "no rejection names the flag: $first"
+grep -qE "^==> 2026-12-29: CM[0-9]+'s bank cannot debit its account" <<<"$first" ||
+  fail "nobody failed to pay: $first"
+grep -qE "^[0-9]+ flag\(s\) raised; [0-9]+ collect" <<<"$first" || fail "no flag raised: $first"
+grep -q "pays late: its collects of 2026-12-29 are confirmed" <<<"$first" ||
+  fail "no late payment: $first"
+# Every day reconciles (instructions against confirmations, VM against the rounding
+# residual, the ledger's bank cash against the bank's movements).
+[[ $(grep -cE "^ok +yes$" <<<"$first") == 4 ]] || fail "not every day reconciled: $first"
+# Only the failing day ends with unconfirmed collects (paid late, the next day).
+[[ $(grep -cE "^unconfirmed +0$" <<<"$first") == 3 ]] ||
+  fail "a day other than the failing one ended with unconfirmed payments: $first"
 for expected in "2026-12-28 2026-12-29" "2026-12-29 2026-12-30" "2026-12-30 2026-12-31" \
   "2026-12-31 2027-01-04"; do
   read -r day next <<<"$expected"
-  grep -q "^run $day: COMPLETE, 9/9 steps done, next business date $next$" <<<"$first" ||
+  grep -q "^run $day: COMPLETE, 11/11 steps done, next business date $next$" <<<"$first" ||
     fail "the run of $day did not complete and open $next: $first"
 done
 grep -qE '^2026-12-31 +[0-9]+ +LOCKED +treasury1 +treasury2 +TKF-202612 +[0-9.]+ +FINAL ' \

@@ -79,7 +79,7 @@ TEST(SampleSeedTest, HasTheCashCounts) {
   EXPECT_EQ(cash.collateral_securities_size(), 2);
   ASSERT_TRUE(cash.has_settings());
   EXPECT_EQ(cash.settings().collect_deadline_seconds(), 3600);
-  EXPECT_EQ(cash.settings().intraday_call_threshold(), "100000.00");
+  EXPECT_EQ(cash.settings().intraday_call_threshold(), "10000.00");
   EXPECT_TRUE(payments::ValidateLei("ccp_lei", cash.settings().ccp_lei()).ok());
   EXPECT_TRUE(payments::ValidateIsoText("ccp_name", cash.settings().ccp_name(), true).ok());
 }

@@ -708,6 +708,7 @@ grpc::Status CashServiceImpl::ExportPayments(Context* context,
             f->set_document_sha256(m.document_sha256_hex);
           }
           response->set_collects_outstanding(out.collects_outstanding);
+          response->set_pays_held(out.pays_held);
           store::Audit(tx, call.caller.principal_id, "ExportPayments",
                        absl::StrCat(FormatBusinessDate(day), "/", cycle), {"files"},
                        {absl::StrCat(out.files.size())});

@@ -282,7 +282,10 @@ absl::StatusOr<ExportOutcome> ExportCycle(pqxx::transaction_base& tx, const Refe
       out.files.push_back(stored.at(message_id));
       continue;
     }
-    if (is_pay && out.collects_outstanding > 0) continue;  // pays wait for the collects
+    if (is_pay && out.collects_outstanding > 0) {  // pays wait for the collects
+      out.pays_held += static_cast<int64_t>(instructions.size());
+      continue;
+    }
     TC_ASSIGN_OR_RETURN(store::PaymentMessageRow row,
                         WriteFile(tx, state, day, cycle, bank_aba, !is_pay, instructions, now));
     out.files.push_back(std::move(row));

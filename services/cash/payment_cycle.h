@@ -56,6 +56,7 @@ InstructOutcome LoadInstructed(pqxx::transaction_base& tx, absl::CivilDay day,
 struct ExportOutcome {
   std::vector<store::PaymentMessageRow> files;  // per bank: collects file, then pays file
   int64_t collects_outstanding = 0;             // collects neither confirmed nor flagged: pays wait
+  int64_t pays_held = 0;                        // pay instructions held back for them
 };
 
 // The cycle's files, written once and then returned as stored. Collects go first: a

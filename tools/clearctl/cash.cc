@@ -393,10 +393,9 @@ absl::Status ExportPayments(const Clients& clients, const Args&) {
                   f.document_sha256(), path});
   }
   TC_RETURN_IF_ERROR(Print(response, table));
-  if (response.collects_outstanding() > 0) {
-    Note(absl::StrCat("pays wait for ", response.collects_outstanding(), " collect",
-                      response.collects_outstanding() == 1 ? "" : "s",
-                      " (neither confirmed nor flagged yet)"));
+  if (response.pays_held() > 0) {
+    Note(absl::StrCat(response.pays_held(), " pay(s) wait for ", response.collects_outstanding(),
+                      " collect(s) (neither confirmed nor flagged yet)"));
   } else if (response.files_size() == 0) {
     Note("no payment files to export");
   }
