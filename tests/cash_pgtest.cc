@@ -1670,6 +1670,19 @@ TEST_F(CashTest, AnUnpaidCollectFlagsItsMemberUntilALateConfirmationCuresIt) {
   pb::CollateralMovement out;
   grpc::Status status = Move(false, "WD-CM02-2", "CM02", "CUSTOMER", "100.00", &out);
   EXPECT_TRUE(status.ok()) << status.error_message();
+  // The audit log tells the story of CM02's collect, in order: instructed, exported,
+  // flagged at the deadline, confirmed late (which cured the flag), withdrawal again.
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'RaiseMemberFlag' AND "
+                  "target = 'CM02' AND detail->>'instruction_id' = 'TC-20261123-EOD-0002'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'CureMemberFlag' AND "
+                  "target = 'CM02' AND detail->>'instruction_id' = 'TC-20261123-EOD-0002'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT action FROM audit_log WHERE action IN "
+                  "('InstructPayments', 'RaiseMemberFlag', 'CureMemberFlag') ORDER BY audit_id) a"),
+            3);
+  EXPECT_LT(Count("SELECT audit_id FROM audit_log WHERE action = 'RaiseMemberFlag'"),
+            Count("SELECT audit_id FROM audit_log WHERE action = 'CureMemberFlag'"));
 }
 
 // ---------------------------------------------------------------------------------------

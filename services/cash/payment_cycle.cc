@@ -348,6 +348,8 @@ absl::StatusOr<std::vector<AppliedConfirmation>> ApplyConfirmations(
                                .status());
         store::MarkConfirmed(tx, id, now, fingerprint, c.reference, key);
         for (std::string& member : store::CureFlags(tx, id, principal, now)) {
+          store::Audit(tx, principal, "CureMemberFlag", member, {"instruction_id", "confirmation"},
+                       {id, c.reference});
           done.cured_members.push_back(std::move(member));
         }
         if (done.journal_key.empty()) done.journal_key = key;
