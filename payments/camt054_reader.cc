@@ -125,8 +125,12 @@ BankNotification ReadEntry(const formats::XmlElement& entry, std::vector<std::st
       !TextAt(&entry, {"BookgDt", "Dt"}).has_value()) {
     problems.push_back("BOOK entry without BookgDt/Dt");
   }
-  if (const formats::XmlElement* details = Child(&entry, "NtryDtls"); details != nullptr) {
-    for (const formats::XmlElement& tx : details->children) {
+  // Every NtryDtls, not only the first: the standard allows several (a bank may give one
+  // per batch), and an id left unread would let a booking of several instructions confirm
+  // one of them alone when its amount happens to match.
+  for (const formats::XmlElement& details : entry.children) {
+    if (LocalName(details.name) != "NtryDtls") continue;
+    for (const formats::XmlElement& tx : details.children) {
       if (LocalName(tx.name) != "TxDtls") continue;
       std::optional<std::string> id = TextAt(&tx, {"Refs", "EndToEndId"});
       if (id.has_value()) out.end_to_end_ids.push_back(std::move(*id));

@@ -46,7 +46,7 @@ struct BankNotification {
   EntryStatus status = EntryStatus::kBooked;
   std::optional<absl::CivilDay> booking_date;  // BookgDt/Dt
   std::optional<absl::CivilDay> value_date;    // ValDt/Dt
-  std::vector<std::string> end_to_end_ids;     // NtryDtls/TxDtls/Refs/EndToEndId, in order
+  std::vector<std::string> end_to_end_ids;     // every NtryDtls/TxDtls/Refs/EndToEndId, in order
 };
 
 absl::StatusOr<std::vector<BankNotification>> ReadCamt054(absl::string_view xml);

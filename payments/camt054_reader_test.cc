@@ -101,6 +101,22 @@ TEST(Camt054ReaderTest, ReadsBookedAndPendingCreditsAndDebitsInCents) {
   EXPECT_EQ(debit.status, EntryStatus::kBooked);
 }
 
+// The standard allows several NtryDtls in an entry (a bank may give one per batch): the ids
+// of every one are read, in order. Reading only the first let a booking of 100.00 for
+// COL-1 and COL-4 confirm COL-1 alone (found by camt054_fuzz; the input is
+// fuzz/regressions/camt054_fuzz/ntrydtls_second_dropped_confirms_part_of_a_booking.xml).
+TEST(Camt054ReaderTest, ReadsTheEndToEndIdsOfEveryNtryDtls) {
+  const std::string two_batches = absl::StrReplaceAll(
+      Entry("100.00", "CRDT", "BOOK", "COL-1"),
+      {{"</NtryDtls>",
+        "</NtryDtls><NtryDtls><TxDtls><Refs><EndToEndId>COL-4</EndToEndId></Refs></TxDtls>"
+        "<TxDtls><Refs><EndToEndId>COL-5</EndToEndId></Refs></TxDtls></NtryDtls>"}});
+  absl::StatusOr<std::vector<BankNotification>> entries = ReadCamt054(Document(two_batches, ""));
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_THAT((*entries)[0].end_to_end_ids, ElementsAre("COL-1", "COL-4", "COL-5"));
+}
+
 TEST(Camt054ReaderTest, NamesEveryBadEntryAndReturnsNothing) {
   const std::string xml = Document(
       absl::StrCat(Entry("1.00", "CRDT", "BOOK", "A"), Entry("2.00", "CRDT", "BOOK", "B"),

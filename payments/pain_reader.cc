@@ -183,7 +183,9 @@ class Values {
     return day;
   }
 
-  // A time with its zone ("2026-12-01T18:30:00Z"): without one it names no instant.
+  // A time with its zone ("2026-12-01T18:30:00Z"): without one it names no instant. In
+  // whole seconds, as the writers write it (IsoDateTimeUtc): a fraction would be lost
+  // when the message is written again.
   absl::StatusOr<absl::Time> DateTime(absl::string_view path) const {
     TC_ASSIGN_OR_RETURN(const XmlElement* at, Element(path));
     const std::string text(at->TrimmedText());
@@ -193,6 +195,11 @@ class Values {
       return absl::InvalidArgumentError(
           absl::StrCat(Field(path), " ", Quoted(text),
                        " is not a date-time with a time zone (YYYY-MM-DDThh:mm:ssZ)"));
+    }
+    if (time != absl::FromUnixSeconds(absl::ToUnixSeconds(time))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Field(path), " ", Quoted(text),
+                       " has a fraction of a second: our messages are written to the second"));
     }
     return time;
   }
