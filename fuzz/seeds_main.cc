@@ -9,6 +9,11 @@
 //   feed_sequence_fuzz  batch scripts: in order, replays (same and other content), a gap
 //   index_history_fuzz  index-history CSVs: two indexes and two futures months over 45
 //                       business days (enough to calibrate), and too short a history
+//   camt054_fuzz        camt.054 files written by WriteCamt054 naming the instructions
+//                       payments/camt054_fuzz.cc matches against (confirms, a batch
+//                       booking, a pending entry, a duplicate, breaks, an entry without
+//                       id, an empty notification), and a pain.001 and a pain.008 written
+//                       by WritePain001/WritePain008 (payments/payments_test_data.h)
 //
 //   fuzz_seeds build/fuzz/seeds
 #include <algorithm>
@@ -22,6 +27,10 @@
 #include "absl/time/civil_time.h"
 #include "margin/files/spn_writer.h"
 #include "margin/files/synthetic_files.h"
+#include "payments/camt054_writer.h"
+#include "payments/pain001_writer.h"
+#include "payments/pain008_writer.h"
+#include "payments/payments_test_data.h"
 #include "tokenclear/v1/trade_capture.pb.h"
 
 namespace {
@@ -141,6 +150,75 @@ std::string IndexCsv(int days) {
   return csv;
 }
 
+// camt054_fuzz: the bank's confirmations of the instructions the target knows (COL-1..4,
+// PAY-1, PAY-2 already confirmed, EUR-1 in EUR; all through CCP-SETTLE-001), and our two
+// pain messages. Small files: the larger a seed, the slower every execution.
+std::vector<std::pair<std::string, std::string>> PaymentFiles() {
+  namespace pay = tc::payments;
+  using pay::CreditDebit;
+  using pay::EntryStatus;
+  const absl::Time created =
+      absl::FromCivil(absl::CivilSecond(2026, 12, 2, 17, 0, 0), absl::UTCTimeZone());
+  const absl::CivilDay day(2026, 12, 2);
+  auto entry = [&](int64_t cents, CreditDebit cd, EntryStatus status,
+                   std::vector<std::string> ids) {
+    return pay::Camt054Entry{.amount_cents = cents,
+                             .currency = "USD",
+                             .credit_debit = cd,
+                             .status = status,
+                             .booking_date = day,
+                             .value_date = day,
+                             .end_to_end_ids = std::move(ids),
+                             .remittance_text = "VM 2026-12-01"};
+  };
+  constexpr CreditDebit kIn = CreditDebit::kCredit, kOut = CreditDebit::kDebit;
+  constexpr EntryStatus kBook = EntryStatus::kBooked, kPending = EntryStatus::kPending;
+  std::vector<std::pair<std::string, std::string>> out;
+  auto camt = [&](const std::string& name, std::vector<pay::Camt054Notification> n) {
+    absl::StatusOr<std::string> xml = pay::WriteCamt054("BANK-20261202-1", created, n);
+    out.emplace_back(name, xml.ok() ? *xml : "");
+  };
+  camt("confirms.xml",
+       {{.notification_id = "CCP-SETTLE-001",
+         .account_number = "CCP-SETTLE-001",
+         .entries = {entry(10000, kIn, kBook, {"COL-1"}), entry(2500, kOut, kBook, {"PAY-1"}),
+                     entry(7500, kIn, kBook, {"COL-2", "COL-3"}),
+                     entry(1, kIn, kPending, {"COL-4"})}}});
+  pay::Camt054Entry euros = entry(990000, kIn, kBook, {"EUR-1"});
+  euros.currency = "EUR";
+  camt("duplicates_and_breaks.xml",
+       {{.notification_id = "N1",
+         .account_number = "CCP-SETTLE-001",
+         .entries = {entry(7500, kOut, kBook, {"PAY-2"}), entry(7600, kOut, kBook, {"PAY-2"}),
+                     entry(9999, kIn, kBook, {"COL-1"}), entry(2500, kIn, kBook, {"PAY-1"}),
+                     entry(5000, kIn, kBook, {"NOPE-1"}), entry(100, kIn, kBook, {}), euros}},
+        {.notification_id = "N2", .account_number = "OTHER-ACCT", .entries = {}}});
+
+  using pay::testing::kAlpha;
+  using pay::testing::kBeta;
+  using pay::testing::SampleInstruction;
+  const pay::CcpParty ccp = pay::testing::SampleCcp();
+  const std::vector<pay::PaymentInstruction> pays = {
+      SampleInstruction(pay::PaymentDirection::kPay, "PAY-1", kAlpha, tc::clearing::Origin::kHouse,
+                        2500),
+      SampleInstruction(pay::PaymentDirection::kPay, "PAY-2", kBeta,
+                        tc::clearing::Origin::kCustomer, 7500)};
+  const std::vector<pay::PaymentInstruction> collects = {
+      SampleInstruction(pay::PaymentDirection::kCollect, "COL-1", kAlpha,
+                        tc::clearing::Origin::kHouse, 10000),
+      SampleInstruction(pay::PaymentDirection::kCollect, "COL-2", kBeta,
+                        tc::clearing::Origin::kCustomer, 5000)};
+  absl::StatusOr<std::string> pain001 = pay::WritePain001(
+      pay::testing::SampleHeader("TC-PAY-20261201-1", absl::CivilSecond(2026, 12, 1, 18, 30, 0)),
+      ccp, pays);
+  out.emplace_back("pays.pain001.xml", pain001.ok() ? *pain001 : "");
+  absl::StatusOr<std::string> pain008 = pay::WritePain008(
+      pay::testing::SampleHeader("TC-COL-20261201-1", absl::CivilSecond(2026, 12, 1, 18, 30, 0)),
+      ccp, collects);
+  out.emplace_back("collects.pain008.xml", pain008.ok() ? *pain008 : "");
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -150,7 +228,7 @@ int main(int argc, char** argv) {
   }
   const fs::path root = argv[1];
   for (const char* target : {"spn_reader_fuzz", "pa2_reader_fuzz", "trade_request_fuzz",
-                             "feed_sequence_fuzz", "index_history_fuzz"}) {
+                             "feed_sequence_fuzz", "index_history_fuzz", "camt054_fuzz"}) {
     fs::remove_all(root / target);  // no seed of an earlier version stays behind
   }
   bool ok = true;
@@ -181,6 +259,13 @@ int main(int argc, char** argv) {
   }
   ok &= Write(root / "index_history_fuzz", "45_days.csv", IndexCsv(45));
   ok &= Write(root / "index_history_fuzz", "10_days.csv", IndexCsv(10));
+  for (const auto& [name, xml] : PaymentFiles()) {
+    if (xml.empty()) {
+      std::fprintf(stderr, "fuzz_seeds: the payments writers refused %s\n", name.c_str());
+      ok = false;
+    }
+    ok &= Write(root / "camt054_fuzz", name, xml);
+  }
   if (!ok) std::fprintf(stderr, "fuzz_seeds: could not write under %s\n", argv[1]);
   return ok ? 0 : 1;
 }
