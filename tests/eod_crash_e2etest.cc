@@ -468,7 +468,7 @@ class EodCrashTest : public ::testing::Test {
     Landing landing;
     landing.scenario = scenario.name;
     // Opened before the run, so that taking a lock costs one round trip.
-    pqxx::connection monitor(url), row_locker(url), steps_locker(url);
+    pqxx::connection monitor(url), row_locker(url), row_locker2(url), steps_locker(url);
     bool fired = false;
     std::string fault_error;
     // The server's statement waiting on a lock of ours, if it does within `timeout`.
@@ -501,46 +501,55 @@ class EodCrashTest : public ::testing::Test {
       fired = true;
       try {
         std::unique_ptr<pqxx::work> row_lock;
-        auto lock_row = [&] {
-          row_lock = std::make_unique<pqxx::work>(row_locker);
-          row_lock->exec0("SET LOCAL lock_timeout = '30s'");
-          row_lock->exec0("LOCK TABLE eod_runs IN EXCLUSIVE MODE");
-          landing.steps_done =
-              row_lock
-                  ->exec_params1("SELECT steps_done FROM eod_runs WHERE business_date = $1",
-                                 kDay2)[0]
-                  .as<int>();
+        pqxx::connection* lockers[2] = {&row_locker, &row_locker2};
+        int next_locker = 0;
+        // The test's holds of eod_runs are handed over, never released and retaken: the next
+        // hold is queued on the other connection and seen waiting before `release` lets the
+        // current one go, so the server can take the table for one transaction (it was
+        // queued first) but never for a second one that starts after it (a retake after a
+        // commit lost that race once: the run's completion slipped in between).
+        auto hand_over = [&](const std::function<void()>& release) {
+          pqxx::connection& connection = *lockers[next_locker];
+          next_locker ^= 1;
+          std::unique_ptr<pqxx::work> next;
+          std::string queue_error;
+          std::thread queued([&] {
+            try {
+              next = std::make_unique<pqxx::work>(connection);
+              next->exec0("SET LOCAL lock_timeout = '30s'");
+              next->exec0("LOCK TABLE eod_runs IN EXCLUSIVE MODE");
+              landing.steps_done =
+                  next->exec_params1("SELECT steps_done FROM eod_runs WHERE business_date = $1",
+                                     kDay2)[0]
+                      .as<int>();
+            } catch (const std::exception& e) {
+              queue_error = e.what();
+            }
+          });
+          const int queued_pid = connection.backendpid();
+          for (const absl::Time deadline = absl::Now() + absl::Seconds(10);
+               absl::Now() < deadline;) {
+            if (!pqxx::nontransaction(monitor)
+                     .exec_params("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND "
+                                  "wait_event_type = 'Lock'",
+                                  queued_pid)
+                     .empty()) {
+              break;
+            }
+            absl::SleepFor(absl::Milliseconds(2));
+          }
+          release();
+          queued.join();
+          absl::StrAppend(&fault_error, queue_error);
+          row_lock = std::move(next);
         };
         if (server_waiting("eod_steps", absl::Seconds(10)).empty()) {
           fault_error = "CLOSE_TRADING was not seen waiting for eod_steps";
         }
-        std::string queue_error;
-        std::thread queued([&] {
-          try {
-            lock_row();
-          } catch (const std::exception& e) {
-            queue_error = e.what();
-          }
-        });
-        const int queued_pid = row_locker.backendpid();
-        for (const absl::Time deadline = absl::Now() + absl::Seconds(10); absl::Now() < deadline;) {
-          if (!pqxx::nontransaction(monitor)
-                   .exec_params("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND "
-                                "wait_event_type = 'Lock'",
-                                queued_pid)
-                   .empty()) {
-            break;
-          }
-          absl::SleepFor(absl::Milliseconds(2));
-        }
-        first_hold->commit();
-        queued.join();
-        absl::StrAppend(&fault_error, queue_error);
+        hand_over([&] { first_hold->commit(); });
         for (const absl::Time deadline = absl::Now() + absl::Seconds(20);
-             landing.steps_done < target && absl::Now() < deadline;) {
-          row_lock->commit();
-          row_lock.reset();
-          lock_row();
+             landing.steps_done < target && absl::Now() < deadline && row_lock != nullptr;) {
+          hand_over([&] { row_lock->commit(); });
         }
         if (landing.steps_done != target) {
           fault_error = absl::StrCat("the lock passed the fault point: ", landing.steps_done,
