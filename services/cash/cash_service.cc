@@ -18,6 +18,7 @@
 #include "services/cash/intraday_cycle.h"
 #include "services/cash/payment_cycle.h"
 #include "services/cash/reconciliation.h"
+#include "services/common/proto_convert.h"
 #include "settlement/intraday_mark.h"
 #include "settlement/ledger.h"
 #include "store/ledger_store.h"
@@ -38,13 +39,6 @@ constexpr size_t kMaxCamtBytes = 16 << 20;
 // What members, treasury and the regulator may read: a member only its own.
 constexpr clearing::RoleSet kCashReaders = clearing::kPositionReaders;
 constexpr clearing::RoleSet kReferenceWriters = {clearing::Role::kAdmin, clearing::Role::kTreasury};
-
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  const int64_t micros = absl::ToUnixMicros(t);
-  const int64_t seconds = micros / 1'000'000 - (micros % 1'000'000 < 0 ? 1 : 0);
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>((micros - seconds * 1'000'000) * 1'000));
-}
 
 absl::StatusOr<clearing::Origin> ParseOrigin(absl::string_view field, const std::string& text) {
   std::optional<clearing::Origin> origin = settlement::OriginFromName(text);

@@ -309,4 +309,11 @@ pb::ClearedLeg ToProto(const store::LegRow& row) {
   return out;
 }
 
+void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
+  const int64_t micros = absl::ToUnixMicros(time);
+  const int64_t seconds = micros / 1'000'000 - (micros % 1'000'000 < 0 ? 1 : 0);
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>((micros - seconds * 1'000'000) * 1'000));
+}
+
 }  // namespace tc::services

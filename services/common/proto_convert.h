@@ -8,10 +8,13 @@
 #ifndef TOKENCLEAR_SERVICES_PROTO_CONVERT_H_
 #define TOKENCLEAR_SERVICES_PROTO_CONVERT_H_
 
+#include <google/protobuf/timestamp.pb.h>
+
 #include <string>
 #include <variant>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "clearing/batch_plan.h"
 #include "clearing/reference_data.h"
 #include "clearing/trade_event.h"
@@ -46,6 +49,10 @@ pb::Member ToProto(const clearing::Member& member);
 pb::Account ToProto(const clearing::Account& account);
 pb::Position ToProto(const store::PositionRow& row);
 pb::ClearedLeg ToProto(const store::LegRow& row);
+
+// `time` as a Timestamp, exact to the microsecond. Floor division, so an instant before
+// 1970 still has nanos in 0..999,999,999 (a Timestamp's rule).
+void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out);
 
 }  // namespace tc::services
 

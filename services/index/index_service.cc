@@ -14,6 +14,7 @@
 #include "core/price_limits.h"
 #include "core/sha256.h"
 #include "core/status_macros.h"
+#include "services/common/proto_convert.h"
 #include "settlement/index_fixing.h"
 #include "settlement/index_guards.h"
 #include "settlement/index_settings.h"
@@ -35,18 +36,6 @@ constexpr int64_t kMaxSeconds = 7'258'118'400;  // 2200-01-01
 
 std::string Utc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
-}
-
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  const int64_t micros = absl::ToUnixMicros(t);
-  int64_t seconds = micros / 1'000'000;
-  int64_t rest = micros % 1'000'000;
-  if (rest < 0) {
-    rest += 1'000'000;
-    --seconds;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(rest * 1000));
 }
 
 // An index is known when a product references it (products.index_code).

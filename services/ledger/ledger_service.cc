@@ -9,6 +9,7 @@
 #include "core/identifiers.h"
 #include "core/sha256.h"
 #include "core/status_macros.h"
+#include "services/common/proto_convert.h"
 #include "settlement/ledger.h"
 #include "store/ledger_store.h"
 
@@ -45,11 +46,7 @@ pb::JournalEntry ToProto(const store::StoredJournalEntry& stored) {
   out.set_eod_step(stored.entry.eod_step);
   out.set_reverses_entry_id(stored.reverses_entry_id.value_or(0));
   out.set_posted_by(stored.posted_by);
-  const int64_t micros = absl::ToUnixMicros(stored.posted_at);
-  // Floor division, so an instant before 1970 still has nanos in 0..999,999,999.
-  const int64_t seconds = micros / 1'000'000 - (micros % 1'000'000 < 0 ? 1 : 0);
-  out.mutable_posted_at()->set_seconds(seconds);
-  out.mutable_posted_at()->set_nanos(static_cast<int32_t>((micros - seconds * 1'000'000) * 1'000));
+  SetTimestamp(stored.posted_at, out.mutable_posted_at());
   out.set_payload_sha256(ToHex(stored.payload_sha256));
   for (const settlement::JournalLine& line : stored.entry.lines) {
     pb::JournalLine* l = out.add_lines();
