@@ -4,6 +4,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlIO.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlstring.h>
 #include <libxml/xmlwriter.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <iterator>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -180,8 +182,13 @@ class TreeBuilder {
       return;
     }
     if (self.error_.ok()) {
-      self.error_ = absl::InvalidArgumentError(
-          absl::StrCat("line ", error->line, ": ", DescribeError(*error)));
+      std::string message = absl::StrCat("line ", error->line, ": ", DescribeError(*error));
+      // libxml2 may quote bytes of a document in a declared encoding it could not convert;
+      // the message travels in a gRPC status, so it must be UTF-8.
+      if (!xmlCheckUTF8(reinterpret_cast<const xmlChar*>(message.c_str()))) {
+        message = absl::CHexEscape(message);
+      }
+      self.error_ = absl::InvalidArgumentError(message);
     }
   }
 

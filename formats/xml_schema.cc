@@ -4,11 +4,13 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/xmlstring.h>
 
 #include <fstream>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -33,8 +35,14 @@ struct Problems {
     if (self.lines.size() >= kMaxProblems) return;
     absl::string_view message = error->message == nullptr ? "" : error->message;
     message = absl::StripAsciiWhitespace(message.substr(0, message.find('\n')));
-    self.lines.push_back(
-        absl::StrCat("line ", error->line, ": ", message.substr(0, kMaxProblemBytes)));
+    std::string line =
+        absl::StrCat("line ", error->line, ": ", message.substr(0, kMaxProblemBytes));
+    // The cut can split a character, and libxml2 quotes text it decoded from the document's
+    // declared encoding: the message travels in a gRPC status, so it must be UTF-8.
+    if (!xmlCheckUTF8(reinterpret_cast<const xmlChar*>(line.c_str()))) {
+      line = absl::CHexEscape(line);
+    }
+    self.lines.push_back(std::move(line));
   }
 
   absl::Status ToStatus(absl::string_view fallback) const {
