@@ -10,6 +10,7 @@
 #include "formats/xml_document.h"
 #include "reporting/report_index.h"
 #include "reporting/report_text.h"
+#include "settlement/ledger.h"
 
 namespace tc::reporting {
 namespace {
@@ -187,7 +188,7 @@ absl::StatusOr<std::string> WriteDailyClearingReport(const ReportDay& day) {
       if (!open_member->lei.empty()) xml.Attribute("LEI", open_member->lei);
     }
     xml.Open("Orgn");
-    xml.Attribute("Typ", OriginName(origin.origin));
+    xml.Attribute("Typ", settlement::OriginName(origin.origin));
     xml.Attribute("FundSegTyp", origin.origin == clearing::Origin::kHouse ? "HOUSE" : "SEG");
     xml.Attribute("Ccy", kBaseCurrency);
     TC_RETURN_IF_ERROR(

@@ -11,6 +11,7 @@
 #include "core/status_macros.h"
 #include "reporting/report_index.h"
 #include "reporting/report_text.h"
+#include "settlement/ledger.h"
 
 namespace tc::reporting {
 namespace {
@@ -108,7 +109,7 @@ absl::StatusOr<LargeTraderFiles> WriteLargeTraderReports(const ReportDay& day,
   for (const Holding& h : reported) {
     absl::StrAppend(&files.part17, Part17Record(day, h, day.pass > 1), "\n");
     absl::StrAppend(&files.csv, date, ",", h.account->member_id, ",", h.account->account_id, ",",
-                    OriginName(h.account->origin), ",", h.instrument->product_code, ",",
+                    settlement::OriginName(h.account->origin), ",", h.instrument->product_code, ",",
                     h.instrument->contract_month, ",", h.instrument->instrument_id, ",",
                     h.position->eod_long, ",", h.position->eod_short, ",",
                     levels.For(h.instrument->product_code), "\n");

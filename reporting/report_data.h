@@ -93,9 +93,6 @@ struct ReportDay {
   std::vector<ReportOriginCash> origins{};
 };
 
-// "HOUSE" / "CUSTOMER".
-const char* OriginName(clearing::Origin origin);
-
 }  // namespace tc::reporting
 
 #endif  // TOKENCLEAR_REPORTING_REPORT_DATA_H_

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "settlement/ledger.h"
 
 namespace tc::reporting {
 namespace {
@@ -26,10 +27,6 @@ absl::Status CheckCurrency(absl::string_view what, absl::string_view id,
 }
 
 }  // namespace
-
-const char* OriginName(clearing::Origin origin) {
-  return origin == clearing::Origin::kHouse ? "HOUSE" : "CUSTOMER";
-}
 
 std::vector<const AccountView*> DayIndex::AccountsById() const {
   std::vector<const AccountView*> accounts;
@@ -88,8 +85,8 @@ absl::StatusOr<DayIndex> IndexReportDay(const ReportDay& day) {
     }
     OriginView& view = origin_of(member->second, c.origin);
     if (view.cash != nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("origin cash of ", c.member_id, " ", OriginName(c.origin), " given twice"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "origin cash of ", c.member_id, " ", settlement::OriginName(c.origin), " given twice"));
     }
     view.cash = &c;
   }

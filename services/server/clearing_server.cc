@@ -16,6 +16,7 @@
 #include "services/margin/margin_service.h"
 #include "services/positions/position_service.h"
 #include "services/reference_data/reference_data_service.h"
+#include "services/regulator/regulator_service.h"
 #include "services/trade_capture/trade_capture_service.h"
 #include "services/treasury/treasury_service.h"
 #include "store/migrations.h"
@@ -56,6 +57,7 @@ struct ClearingServer::Parts {
   std::unique_ptr<IndexServiceImpl> index;
   std::unique_ptr<TreasuryServiceImpl> treasury;
   std::unique_ptr<CashServiceImpl> cash;
+  std::unique_ptr<RegulatorServiceImpl> regulator;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<Readiness> readiness;
 };
@@ -99,6 +101,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   parts->treasury =
       std::make_unique<TreasuryServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
   parts->cash = std::make_unique<CashServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
+  parts->regulator = std::make_unique<RegulatorServiceImpl>(*parts->pool, *parts->rpc);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -121,6 +124,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   builder.RegisterService(parts->index.get());
   builder.RegisterService(parts->treasury.get());
   builder.RegisterService(parts->cash.get());
+  builder.RegisterService(parts->regulator.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

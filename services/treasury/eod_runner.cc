@@ -9,6 +9,7 @@
 #include "core/status_macros.h"
 #include "services/cash/cash_cycle.h"
 #include "services/margin/margin_cycle_job.h"
+#include "services/regulator/report_job.h"
 #include "settlement/day_variation.h"
 #include "settlement/ledger.h"
 #include "settlement/position_freeze.h"
@@ -507,7 +508,9 @@ absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::C
             reinterpret_cast<const char*>(s.outputs_sha256.data()), s.outputs_sha256.size()));
       }
       const Sha256Digest day_digest = digest.Finish();
-      return StepOutput{day_digest, day_digest, 0};
+      // The regulatory reports, written from those results and stored with the step.
+      TC_ASSIGN_OR_RETURN(ReportJobOutcome reports, WriteDayReports(tx, day, pass));
+      return StepOutput{day_digest, Combine({day_digest, reports.digest}), reports.files};
     }
     case EodStep::kOpenNextDay: {
       const absl::CivilDay next = clearing::BusinessCalendar(state->holidays).Next(day);

@@ -1,0 +1,96 @@
+#include "services/regulator/regulator_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/business_date.h"
+#include "core/identifiers.h"
+#include "core/status_macros.h"
+#include "store/report_store.h"
+
+namespace tc::services {
+namespace {
+
+namespace pb = ::tokenclear::v1;
+
+constexpr absl::Duration kReadTime = absl::Seconds(30);
+constexpr const char* kKinds[] = {"DAILY_CLEARING", "LARGE_TRADER_CSV", "LARGE_TRADER_PART17",
+                                  "POSITION_REPORTS"};
+
+void ToProto(const store::ReportFileRow& row, int latest_pass, pb::ReportFile* out) {
+  out->set_business_date(FormatBusinessDate(row.business_date));
+  out->set_pass(row.pass);
+  out->set_kind(row.kind);
+  out->set_name(row.name);
+  out->set_sha256_hex(ToHex(row.content_sha256));
+  out->set_size_bytes(row.size_bytes);
+  out->set_row_count(row.row_count);
+  out->set_current(row.pass == latest_pass);
+  out->set_content(row.content);
+}
+
+absl::Status CheckKind(const std::string& kind) {
+  for (const char* known : kKinds) {
+    if (kind == known) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "kind \"", ShortenForMessage(kind),
+      "\" is not a report kind (DAILY_CLEARING, POSITION_REPORTS, LARGE_TRADER_PART17, "
+      "LARGE_TRADER_CSV)"));
+}
+
+absl::Status NoReports(const std::string& date) {
+  return absl::NotFoundError(absl::StrCat("business_date ", date, " has no stored reports"));
+}
+
+}  // namespace
+
+grpc::Status RegulatorServiceImpl::ListReports(Context* context,
+                                               const pb::ListReportsRequest* request,
+                                               pb::ListReportsResponse* response) {
+  return rpc_.Run(context, "ListReports", clearing::kSettlementReaders, kReadTime,
+                  [&](const Call& call) -> absl::Status {
+                    TC_ASSIGN_OR_RETURN(
+                        absl::CivilDay day,
+                        ParseBusinessDate("business_date", request->business_date()));
+                    return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
+                      const std::vector<store::ReportFileRow> rows =
+                          store::ListReportFilesOfAllPasses(tx, day, false);
+                      const int latest = rows.empty() ? 0 : rows.back().pass;
+                      for (const store::ReportFileRow& row : rows) {
+                        ToProto(row, latest, response->add_reports());
+                      }
+                      return absl::OkStatus();
+                    });
+                  });
+}
+
+grpc::Status RegulatorServiceImpl::GetReport(Context* context, const pb::GetReportRequest* request,
+                                             pb::GetReportResponse* response) {
+  return rpc_.Run(
+      context, "GetReport", clearing::kSettlementReaders, kReadTime,
+      [&](const Call& call) -> absl::Status {
+        TC_ASSIGN_OR_RETURN(absl::CivilDay day,
+                            ParseBusinessDate("business_date", request->business_date()));
+        TC_RETURN_IF_ERROR(CheckKind(request->kind()));
+        if (request->pass() < 0) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("pass ", request->pass(), " is negative (0 = the latest)"));
+        }
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          const std::vector<store::ReportFileRow> rows =
+              store::ListReportFilesOfAllPasses(tx, day, true);
+          if (rows.empty()) return NoReports(request->business_date());
+          const int latest = rows.back().pass;
+          const int pass = request->pass() == 0 ? latest : request->pass();
+          for (const store::ReportFileRow& row : rows) {
+            if (row.pass == pass && row.kind == request->kind()) {
+              ToProto(row, latest, response->mutable_report());
+              return absl::OkStatus();
+            }
+          }
+          return absl::NotFoundError(absl::StrCat("business_date ", request->business_date(),
+                                                  " has no pass ", pass, " (latest ", latest, ")"));
+        });
+      });
+}
+
+}  // namespace tc::services
