@@ -84,6 +84,8 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.LedgerService/ListLedgerBalances", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.LedgerService/ListJournalEntries", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.LedgerService/CheckLedger", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.RegulatorService/ListReports", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.RegulatorService/GetReport", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.IndexService/SubmitIndexObservations", {Who::kIndexProvider}},
     {"tokenclear.v1.IndexService/ComputeFixing", {Who::kTreasury}},
     {"tokenclear.v1.IndexService/GetFixing", kEveryRole},
@@ -125,6 +127,7 @@ constexpr const char* kServices[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
     "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
     "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
+    "tokenclear.v1.RegulatorService",
     "tokenclear.v1.TreasuryService",     "tokenclear.v1.CashService"};
 
 class AccessMatrixTest : public ::testing::Test {
