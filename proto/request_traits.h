@@ -14,6 +14,7 @@
 #include <grpcpp/impl/codegen/proto_utils.h>
 
 #include "proto/request_parsing.h"
+#include "tokenclear/v1/member.pb.h"
 #include "tokenclear/v1/trade_capture.pb.h"
 #include "tokenclear/v1/treasury.pb.h"
 
@@ -66,6 +67,22 @@ class SerializationTraits<::tokenclear::v1::RunEndOfDayRequest, void> {
   }
 };
 
+// MemberService.StreamNotifications reads its one request by type too.
+template <>
+class SerializationTraits<::tokenclear::v1::StreamNotificationsRequest, void> {
+ public:
+  static Status Serialize(const protobuf::MessageLite& message, ByteBuffer* buffer,
+                          bool* own_buffer) {
+    return GenericSerialize<ProtoBufferWriter, ::tokenclear::v1::StreamNotificationsRequest>(
+        message, buffer, own_buffer);
+  }
+  static Status Deserialize(ByteBuffer* buffer,
+                            ::tokenclear::v1::StreamNotificationsRequest* message) {
+    return ::tc::proto::ParseRequest(buffer, message);
+  }
+};
+
 }  // namespace grpc
+
 
 #endif  // TOKENCLEAR_PROTO_REQUEST_TRAITS_H_

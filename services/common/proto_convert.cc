@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "core/business_date.h"
+#include "core/sha256.h"
 #include "proto/request_parsing.h"
 
 namespace tc::services {
@@ -314,6 +315,62 @@ void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
   const int64_t seconds = micros / 1'000'000 - (micros % 1'000'000 < 0 ? 1 : 0);
   out->set_seconds(seconds);
   out->set_nanos(static_cast<int32_t>((micros - seconds * 1'000'000) * 1'000));
+}
+
+pb::LedgerAccount ToProto(const settlement::LedgerAccount& account) {
+  pb::LedgerAccount out;
+  out.set_ledger_account_id(account.ledger_account_id);
+  out.set_kind(std::string(settlement::LedgerAccountKindName(account.kind)));
+  out.set_member_id(account.member_id);
+  if (account.origin.has_value()) {
+    out.set_origin(std::string(settlement::OriginName(*account.origin)));
+  }
+  out.set_currency(account.currency);
+  return out;
+}
+
+pb::JournalEntry ToProto(const store::StoredJournalEntry& stored) {
+  pb::JournalEntry out;
+  out.set_entry_id(stored.entry_id);
+  out.set_idempotency_key(stored.entry.idempotency_key);
+  out.set_business_date(FormatBusinessDate(stored.entry.business_date));
+  out.set_kind(stored.entry.kind);
+  out.set_description(stored.entry.description);
+  out.set_eod_step(stored.entry.eod_step);
+  out.set_reverses_entry_id(stored.reverses_entry_id.value_or(0));
+  out.set_posted_by(stored.posted_by);
+  SetTimestamp(stored.posted_at, out.mutable_posted_at());
+  out.set_payload_sha256(ToHex(stored.payload_sha256));
+  for (const settlement::JournalLine& line : stored.entry.lines) {
+    pb::JournalLine* l = out.add_lines();
+    *l->mutable_account() = ToProto(line.account);
+    l->set_amount_cents(line.amount_cents);
+  }
+  return out;
+}
+
+pb::MarginRequirement ToProto(const store::MarginRequirementRow& row) {
+  pb::MarginRequirement out;
+  out.set_business_date(FormatBusinessDate(row.business_date));
+  out.set_account_id(row.account_id);
+  out.set_member_id(row.member_id);
+  out.set_origin(row.origin == clearing::Origin::kHouse ? pb::ORIGIN_HOUSE : pb::ORIGIN_CUSTOMER);
+  out.set_maintenance_micros(row.maintenance_micros);
+  out.set_initial_micros(row.initial_micros);
+  out.set_parameter_version(row.parameter_version);
+  return out;
+}
+
+pb::OriginRequirement ToProto(const store::OriginRequirementRow& row) {
+  pb::OriginRequirement out;
+  out.set_business_date(FormatBusinessDate(row.business_date));
+  out.set_member_id(row.member_id);
+  out.set_origin(row.origin == clearing::Origin::kHouse ? pb::ORIGIN_HOUSE : pb::ORIGIN_CUSTOMER);
+  out.set_maintenance_micros(row.maintenance_micros);
+  out.set_initial_micros(row.initial_micros);
+  out.set_parameter_version(row.parameter_version);
+  out.set_account_count(row.account_count);
+  return out;
 }
 
 }  // namespace tc::services

@@ -18,8 +18,12 @@
 #include "clearing/batch_plan.h"
 #include "clearing/reference_data.h"
 #include "clearing/trade_event.h"
+#include "store/ledger_store.h"
+#include "store/margin_store.h"
 #include "store/position_store.h"
 #include "store/reference_store.h"
+#include "tokenclear/v1/ledger.pb.h"
+#include "tokenclear/v1/margin.pb.h"
 #include "tokenclear/v1/positions.pb.h"
 #include "tokenclear/v1/reference_data.pb.h"
 #include "tokenclear/v1/trade_capture.pb.h"
@@ -49,6 +53,12 @@ pb::Member ToProto(const clearing::Member& member);
 pb::Account ToProto(const clearing::Account& account);
 pb::Position ToProto(const store::PositionRow& row);
 pb::ClearedLeg ToProto(const store::LegRow& row);
+// The ledger, for LedgerService and a member's cash statement (MemberService).
+pb::LedgerAccount ToProto(const settlement::LedgerAccount& account);
+pb::JournalEntry ToProto(const store::StoredJournalEntry& stored);
+// Stored margin requirements (MarginService.ListMarginRequirements, MemberService.GetMargin).
+pb::MarginRequirement ToProto(const store::MarginRequirementRow& row);
+pb::OriginRequirement ToProto(const store::OriginRequirementRow& row);
 
 // `time` as a Timestamp, exact to the microsecond. Floor division, so an instant before
 // 1970 still has nanos in 0..999,999,999 (a Timestamp's rule).

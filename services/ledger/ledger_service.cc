@@ -24,38 +24,6 @@ constexpr absl::Duration kCheckTime = absl::Minutes(2);
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
-pb::LedgerAccount ToProto(const settlement::LedgerAccount& account) {
-  pb::LedgerAccount out;
-  out.set_ledger_account_id(account.ledger_account_id);
-  out.set_kind(std::string(settlement::LedgerAccountKindName(account.kind)));
-  out.set_member_id(account.member_id);
-  if (account.origin.has_value()) {
-    out.set_origin(std::string(settlement::OriginName(*account.origin)));
-  }
-  out.set_currency(account.currency);
-  return out;
-}
-
-pb::JournalEntry ToProto(const store::StoredJournalEntry& stored) {
-  pb::JournalEntry out;
-  out.set_entry_id(stored.entry_id);
-  out.set_idempotency_key(stored.entry.idempotency_key);
-  out.set_business_date(FormatBusinessDate(stored.entry.business_date));
-  out.set_kind(stored.entry.kind);
-  out.set_description(stored.entry.description);
-  out.set_eod_step(stored.entry.eod_step);
-  out.set_reverses_entry_id(stored.reverses_entry_id.value_or(0));
-  out.set_posted_by(stored.posted_by);
-  SetTimestamp(stored.posted_at, out.mutable_posted_at());
-  out.set_payload_sha256(ToHex(stored.payload_sha256));
-  for (const settlement::JournalLine& line : stored.entry.lines) {
-    pb::JournalLine* l = out.add_lines();
-    *l->mutable_account() = ToProto(line.account);
-    l->set_amount_cents(line.amount_cents);
-  }
-  return out;
-}
-
 absl::StatusOr<std::optional<absl::CivilDay>> OptionalDate(absl::string_view field,
                                                            const std::string& text) {
   if (text.empty()) return std::nullopt;

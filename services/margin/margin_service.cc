@@ -20,6 +20,7 @@
 #include "margin/files/spn_writer.h"
 #include "margin/margin_calculator.h"
 #include "margin/position.h"
+#include "services/common/proto_convert.h"
 #include "services/margin/margin_cycle_job.h"
 #include "store/position_store.h"
 #include "store/settlement_store.h"
@@ -526,25 +527,11 @@ grpc::Status MarginServiceImpl::ListMarginRequirements(
                     return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
                       for (const store::MarginRequirementRow& r :
                            store::ListMarginRequirements(tx, day, member)) {
-                        pb::MarginRequirement* out = response->add_accounts();
-                        out->set_business_date(FormatBusinessDate(r.business_date));
-                        out->set_account_id(r.account_id);
-                        out->set_member_id(r.member_id);
-                        out->set_origin(OriginToProto(r.origin));
-                        out->set_maintenance_micros(r.maintenance_micros);
-                        out->set_initial_micros(r.initial_micros);
-                        out->set_parameter_version(r.parameter_version);
+                        *response->add_accounts() = ToProto(r);
                       }
                       for (const store::OriginRequirementRow& r :
                            store::ListOriginRequirements(tx, day, member)) {
-                        pb::OriginRequirement* out = response->add_origins();
-                        out->set_business_date(FormatBusinessDate(r.business_date));
-                        out->set_member_id(r.member_id);
-                        out->set_origin(OriginToProto(r.origin));
-                        out->set_maintenance_micros(r.maintenance_micros);
-                        out->set_initial_micros(r.initial_micros);
-                        out->set_parameter_version(r.parameter_version);
-                        out->set_account_count(r.account_count);
+                        *response->add_origins() = ToProto(r);
                       }
                       return absl::OkStatus();
                     });

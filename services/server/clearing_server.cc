@@ -14,6 +14,7 @@
 #include "services/index/index_service.h"
 #include "services/ledger/ledger_service.h"
 #include "services/margin/margin_service.h"
+#include "services/member/member_service.h"
 #include "services/positions/position_service.h"
 #include "services/reference_data/reference_data_service.h"
 #include "services/regulator/regulator_service.h"
@@ -30,7 +31,8 @@ constexpr const char* kServiceNames[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
     "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
     "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
-    "tokenclear.v1.TreasuryService",     "tokenclear.v1.CashService"};
+    "tokenclear.v1.TreasuryService",     "tokenclear.v1.CashService",
+    "tokenclear.v1.MemberService"};
 
 absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const Clock& clock,
                                   const std::string& token) {
@@ -57,6 +59,7 @@ struct ClearingServer::Parts {
   std::unique_ptr<IndexServiceImpl> index;
   std::unique_ptr<TreasuryServiceImpl> treasury;
   std::unique_ptr<CashServiceImpl> cash;
+  std::unique_ptr<MemberServiceImpl> member;
   std::unique_ptr<RegulatorServiceImpl> regulator;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<Readiness> readiness;
@@ -101,6 +104,8 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   parts->treasury =
       std::make_unique<TreasuryServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
   parts->cash = std::make_unique<CashServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
+  parts->member = std::make_unique<MemberServiceImpl>(*parts->pool, *parts->cache, *parts->rpc,
+                                                      clock, *parts->cash);
   parts->regulator = std::make_unique<RegulatorServiceImpl>(*parts->pool, *parts->rpc);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -124,6 +129,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   builder.RegisterService(parts->index.get());
   builder.RegisterService(parts->treasury.get());
   builder.RegisterService(parts->cash.get());
+  builder.RegisterService(parts->member.get());
   builder.RegisterService(parts->regulator.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || port == 0) {
@@ -146,6 +152,7 @@ void ClearingServer::Shutdown(absl::Duration drain) {
   grpc::HealthCheckServiceInterface* health = parts_->server->GetHealthCheckService();
   parts_->readiness->Stop();  // NOT_SERVING from now on
   parts_->trade_capture->BeginShutdown();
+  parts_->member->BeginShutdown();
   if (drain > absl::ZeroDuration()) absl::SleepFor(health_grace_);
   // Our own count of the work under way; then refuse new calls and cancel what is left.
   // (The drain is elapsed real time on the wall clock, whatever clock the server uses.)
