@@ -121,14 +121,26 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.CashService/ListMemberFlags", kMemberData},
     {"tokenclear.v1.CashService/GetReconciliation", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.CashService/RunIntradayCycle", {Who::kTreasury}},
+    {"tokenclear.v1.MemberService/GetPositions", kMemberData},
+    {"tokenclear.v1.MemberService/ListTrades", kMemberData},
+    {"tokenclear.v1.MemberService/GetMargin", kMemberData},
+    {"tokenclear.v1.MemberService/GetCashStatement", kMemberData},
+    {"tokenclear.v1.MemberService/ListCollateral", kMemberData},
+    {"tokenclear.v1.MemberService/ListObligations", kMemberData},
+    {"tokenclear.v1.MemberService/ListPaymentInstructions", kMemberData},
+    {"tokenclear.v1.MemberService/StreamNotifications", kMemberData},
 };
+
+// Server streams that stay open until the client goes (an empty request is a valid one):
+// called with a short deadline, which an admitted caller reaches (DEADLINE_EXCEEDED).
+const std::set<std::string> kOpenEndedStreams = {"tokenclear.v1.MemberService/StreamNotifications"};
 
 constexpr const char* kServices[] = {
     "tokenclear.v1.TradeCaptureService", "tokenclear.v1.ReferenceDataService",
     "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
     "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
-    "tokenclear.v1.RegulatorService",
-    "tokenclear.v1.TreasuryService",     "tokenclear.v1.CashService"};
+    "tokenclear.v1.RegulatorService",    "tokenclear.v1.TreasuryService",
+    "tokenclear.v1.CashService",         "tokenclear.v1.MemberService"};
 
 class AccessMatrixTest : public ::testing::Test {
  protected:
@@ -146,6 +158,9 @@ class AccessMatrixTest : public ::testing::Test {
   grpc::Status CallUnary(const std::string& method, Who who) {
     grpc::ClientContext context;
     Prepare(context, who);
+    if (kOpenEndedStreams.contains(method)) {
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    }
     grpc::CompletionQueue queue;
     grpc::Slice empty("");
     grpc::ByteBuffer request(&empty, 1);
