@@ -3,8 +3,8 @@
 // the flags, the usage and the dispatch over the noun files' commands (command.h):
 // reference.cc (server, reference data), trades.cc (positions, trades, open interest),
 // margin.cc (index history, parameter sets, margin), index.cc, settlement.cc (prices, the
-// end-of-day run), ledger.cc and cash.cc (collateral, obligations, payments, flags,
-// reconciliation, intraday cycles).
+// end-of-day run), ledger.cc, cash.cc (collateral, obligations, payments, flags,
+// reconciliation, intraday cycles) and member.cc (a member's own data, notifications).
 //
 //   clearctl wait-ready --timeout_s=60
 //   clearctl --token=dev-admin-token-0001 seed deploy/seed/sample.textproto
@@ -99,6 +99,9 @@ ABSL_FLAG(std::string, id, "", "payments confirm: the end-to-end IDs confirmed, 
 ABSL_FLAG(std::string, direction, "",
           "payments confirm: CRDT (money in, a collect) or DBIT (money out, a pay)");
 ABSL_FLAG(bool, open, false, "flags: only the open (uncured) flags");
+ABSL_FLAG(int64_t, after, 0, "member notifications: only those after this notification id");
+ABSL_FLAG(bool, follow, false,
+          "member notifications: keep printing new ones as they come (until interrupted)");
 
 namespace tc::clearctl {
 namespace {
@@ -106,7 +109,7 @@ namespace {
 // Every noun's commands, in usage order.
 constexpr absl::Span<const Command> (*kNouns[])() = {
     ReferenceCommands,  TradeCommands,  MarginCommands, IndexCommands,
-    SettlementCommands, LedgerCommands, CashCommands,
+    SettlementCommands, LedgerCommands, CashCommands, MemberCommands,
 };
 
 std::string Usage() {

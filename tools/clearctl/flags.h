@@ -46,5 +46,7 @@ ABSL_DECLARE_FLAG(std::string, status);
 ABSL_DECLARE_FLAG(std::string, id);
 ABSL_DECLARE_FLAG(std::string, direction);
 ABSL_DECLARE_FLAG(bool, open);
+ABSL_DECLARE_FLAG(int64_t, after);
+ABSL_DECLARE_FLAG(bool, follow);
 
 #endif  // TOKENCLEAR_TOOLS_CLEARCTL_FLAGS_H_
