@@ -716,6 +716,36 @@ TEST_F(MemberServiceTest, ANotificationStreamResumesWithoutGapsOrRepeats) {
             std::vector<std::string>(cm02_story.begin() + 1, cm02_story.end()));
 }
 
+// The reason for the counter: a writer that took an id blocks the next writer until it
+// commits, so a reader never sees a later id before an earlier one is visible.
+TEST_F(MemberServiceTest, NotificationIdsAreGivenInCommitOrder) {
+  pqxx::connection first_connection(house_.database_url());
+  pqxx::work first(first_connection);
+  first.exec("SELECT add_notification('CM01', 'EOD_DONE', '2026-11-23', 'first', 'd', now())");
+  std::atomic<bool> second_done = false;
+  int64_t second_id = 0;
+  std::thread second_writer([&] {
+    pqxx::connection connection(house_.database_url());
+    pqxx::work second(connection);
+    second.exec("SELECT add_notification('CM01', 'EOD_DONE', '2026-11-24', 'second', 'd', now())");
+    second_id = second.exec1("SELECT max(notification_id) FROM notifications")[0].as<int64_t>();
+    second.commit();
+    second_done = true;
+  });
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_FALSE(second_done);  // queued behind the first writer
+  EXPECT_TRUE(StoredStory("CM01").empty());
+  const int64_t first_id =
+      first.exec1("SELECT max(notification_id) FROM notifications")[0].as<int64_t>();
+  first.commit();
+  second_writer.join();
+  EXPECT_LT(first_id, second_id);
+  EXPECT_EQ(StoredStory("CM01"), (std::vector<std::string>{"EOD_DONE first", "EOD_DONE second"}));
+  // The same (member, kind, subject) again is no new notification.
+  Exec("SELECT add_notification('CM01', 'EOD_DONE', '2026-11-24', 'second', 'd', now())");
+  EXPECT_EQ(StoredStory("CM01").size(), 2u);
+}
+
 TEST_F(MemberServiceTest, AShutdownEndsAnOpenStreamSoTheDrainIsNotHeldUp) {
   Listener listener(*member_, kCm01Token, 0);
   absl::SleepFor(absl::Milliseconds(300));  // the stream is open and polling
