@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/business_date.h"
-#include "core/fixed_point.h"
 #include "core/status_macros.h"
 #include "reporting/report_index.h"
 #include "reporting/report_text.h"

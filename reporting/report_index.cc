@@ -1,13 +1,12 @@
 #include "reporting/report_index.h"
 
 #include <algorithm>
-#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
 #include "settlement/ledger.h"
 
 namespace tc::reporting {
@@ -48,9 +47,7 @@ absl::StatusOr<DayIndex> IndexReportDay(const ReportDay& day) {
     }
   }
   for (const ReportInstrument& i : day.instruments) {
-    if (absl::Status s = CheckCurrency("instrument", i.instrument_id, i.currency); !s.ok()) {
-      return s;
-    }
+    TC_RETURN_IF_ERROR(CheckCurrency("instrument", i.instrument_id, i.currency));
     if (!index.instruments.emplace(i.instrument_id, &i).second) {
       return absl::InvalidArgumentError(
           absl::StrCat("instrument ", i.instrument_id, " given twice"));
@@ -80,9 +77,7 @@ absl::StatusOr<DayIndex> IndexReportDay(const ReportDay& day) {
       return absl::InvalidArgumentError(
           absl::StrCat("origin cash names unknown member ", c.member_id));
     }
-    if (absl::Status s = CheckCurrency("origin cash of", c.member_id, c.currency); !s.ok()) {
-      return s;
-    }
+    TC_RETURN_IF_ERROR(CheckCurrency("origin cash of", c.member_id, c.currency));
     OriginView& view = origin_of(member->second, c.origin);
     if (view.cash != nullptr) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -1,7 +1,7 @@
 #include "store/report_store.h"
 
+#include <algorithm>
 #include <map>
-#include <tuple>
 
 #include "absl/strings/escaping.h"
 #include "settlement/ledger.h"
