@@ -110,6 +110,7 @@ namespace {
 constexpr absl::Span<const Command> (*kNouns[])() = {
     ReferenceCommands,  TradeCommands,  MarginCommands, IndexCommands,
     SettlementCommands, LedgerCommands, CashCommands, MemberCommands,
+    ReportCommands,
 };
 
 std::string Usage() {
