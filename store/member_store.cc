@@ -1,5 +1,6 @@
 #include "store/member_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "settlement/ledger.h"
 #include "store/pg_date.h"
 
@@ -19,25 +20,19 @@ std::vector<MemberLeg> ListMemberLegs(pqxx::transaction_base& tx, const MemberLe
   std::vector<MemberLeg> rows;
   // COLLATE "C": the page token is compared byte-wise, so the order must be byte-wise too.
   for (const pqxx::row& r : tx.exec_params(
-           "SELECT l.trade_id, l.account_id, l.instrument_id, l.side, l.quantity, l.price_micros,"
-           " l.trade_date::text, (extract(epoch FROM l.executed_at) * 1000000)::bigint,"
-           " s.status, coalesce(s.replaced_by, ''), l.business_date::text"
-           " FROM cleared_legs l JOIN trade_status s USING (trade_id)"
-           " JOIN accounts a ON a.account_id = l.account_id"
-           " WHERE a.member_id = $1 AND ($2 = '' OR l.account_id = $2)"
-           "  AND ($3 = '' OR l.instrument_id = $3)"
-           "  AND ($4::date IS NULL OR l.business_date >= $4::date)"
-           "  AND ($5::date IS NULL OR l.business_date <= $5::date)"
-           "  AND (l.trade_id COLLATE \"C\", l.account_id COLLATE \"C\") > ($6, $7)"
-           " ORDER BY l.trade_id COLLATE \"C\", l.account_id COLLATE \"C\" LIMIT $8",
+           absl::StrCat(
+               "SELECT ", kLegColumns,
+               ", l.business_date::text FROM cleared_legs l JOIN trade_status s USING (trade_id)"
+               " JOIN accounts a ON a.account_id = l.account_id"
+               " WHERE a.member_id = $1 AND ($2 = '' OR l.account_id = $2)"
+               "  AND ($3 = '' OR l.instrument_id = $3)"
+               "  AND ($4::date IS NULL OR l.business_date >= $4::date)"
+               "  AND ($5::date IS NULL OR l.business_date <= $5::date)"
+               "  AND (l.trade_id COLLATE \"C\", l.account_id COLLATE \"C\") > ($6, $7)"
+               " ORDER BY l.trade_id COLLATE \"C\", l.account_id COLLATE \"C\" LIMIT $8"),
            q.member_id, q.account_id, q.instrument_id, OptionalDate(q.from), OptionalDate(q.to),
            after.trade_id, after.account_id, q.limit)) {
-    rows.push_back(
-        MemberLeg{LegRow{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                         r[3].as<std::string>(), r[4].as<int64_t>(), r[5].as<int64_t>(),
-                         r[6].as<std::string>(), r[7].as<int64_t>(), r[8].as<std::string>(),
-                         r[9].as<std::string>()},
-                  DateFromField(r[10])});
+    rows.push_back(MemberLeg{LegOf(r), DateFromField(r[10])});
   }
   return rows;
 }

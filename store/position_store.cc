@@ -1,5 +1,7 @@
 #include "store/position_store.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace tc::store {
 
 std::vector<PositionRow> ListPositions(pqxx::transaction_base& tx, const PositionFilter& f) {
@@ -31,21 +33,23 @@ std::vector<OpenInterestRow> ListOpenInterest(pqxx::transaction_base& tx,
   return rows;
 }
 
+LegRow LegOf(const pqxx::row& r) {
+  return LegRow{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                r[3].as<std::string>(), r[4].as<int64_t>(),     r[5].as<int64_t>(),
+                r[6].as<std::string>(), r[7].as<int64_t>(),     r[8].as<std::string>(),
+                r[9].as<std::string>()};
+}
+
 std::vector<LegRow> ListLegs(pqxx::transaction_base& tx, const LegQuery& q) {
   std::vector<LegRow> rows;
   for (const pqxx::row& r : tx.exec_params(
-           "SELECT l.trade_id, l.account_id, l.instrument_id, l.side, l.quantity, l.price_micros,"
-           " l.trade_date::text, (extract(epoch FROM l.executed_at) * 1000000)::bigint,"
-           " s.status, coalesce(s.replaced_by, '')"
-           " FROM cleared_legs l JOIN trade_status s USING (trade_id)"
-           " WHERE l.account_id = $1 AND ($2 = '' OR l.trade_date = $2::date)"
-           "  AND l.trade_id > $3"
-           " ORDER BY l.trade_id LIMIT $4",
+           absl::StrCat("SELECT ", kLegColumns,
+                        " FROM cleared_legs l JOIN trade_status s USING (trade_id)"
+                        " WHERE l.account_id = $1 AND ($2 = '' OR l.trade_date = $2::date)"
+                        "  AND l.trade_id > $3"
+                        " ORDER BY l.trade_id LIMIT $4"),
            q.account_id, q.trade_date, q.after_trade_id, q.limit)) {
-    rows.push_back(LegRow{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                          r[3].as<std::string>(), r[4].as<int64_t>(), r[5].as<int64_t>(),
-                          r[6].as<std::string>(), r[7].as<int64_t>(), r[8].as<std::string>(),
-                          r[9].as<std::string>()});
+    rows.push_back(LegOf(r));
   }
   return rows;
 }

@@ -60,6 +60,14 @@ struct LegQuery {
 
 std::vector<LegRow> ListLegs(pqxx::transaction_base& tx, const LegQuery& query);
 
+// The columns every leg query selects first, in this order, and the row read back from
+// them (ListLegs, store/member_store.h).
+inline constexpr char kLegColumns[] =
+    "l.trade_id, l.account_id, l.instrument_id, l.side, l.quantity, l.price_micros,"
+    " l.trade_date::text, (extract(epoch FROM l.executed_at) * 1000000)::bigint,"
+    " s.status, coalesce(s.replaced_by, '')";
+LegRow LegOf(const pqxx::row& row);
+
 }  // namespace tc::store
 
 #endif  // TOKENCLEAR_STORE_POSITION_STORE_H_
