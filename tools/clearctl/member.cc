@@ -11,7 +11,10 @@
 //
 // Without --follow, notifications prints what is there after --after and stops; with it,
 // it keeps printing new ones until interrupted (or until the server goes away: the last
-// line says the id to resume after). Cents print as the ledger noun prints them.
+// line says the id to resume after); with --json one object per line. Cents print as the
+// ledger noun prints them.
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -154,7 +157,14 @@ absl::Status Notifications(const Clients& clients, const Args&) {
   while (reader->Read(&n)) {
     last = n.notification_id();
     if (absl::GetFlag(FLAGS_json)) {
-      TC_RETURN_IF_ERROR(Print(n, TextTable({})));
+      // One compact object per line (JSON Lines), so that a follower can read line by line.
+      std::string json;
+      google::protobuf::util::JsonPrintOptions options;
+      options.preserve_proto_field_names = true;
+      if (!google::protobuf::util::MessageToJsonString(n, &json, options).ok()) {
+        return absl::InternalError("a notification does not convert to JSON");
+      }
+      std::printf("%s\n", json.c_str());
     } else {
       std::printf("%lld %s %s %s %s\n", static_cast<long long>(n.notification_id()),
                   n.business_date().c_str(), n.kind().c_str(), n.subject().c_str(),
