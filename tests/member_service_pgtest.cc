@@ -12,21 +12,27 @@
 //   - notifications: a member reads some, disconnects while end-of-day runs,
 //     obligations and flags write more (and replays write none), resumes from its last
 //     id and ends with exactly the expected list, none missed, none twice; another
-//     member sees only its own; a server shutdown ends an open stream promptly with
-//     UNAVAILABLE naming the id to resume after.
+//     member sees only its own; the same from the real writers (InstructPayments,
+//     CheckPaymentDeadlines, RunIntradayCycle, ConfirmPayment, the runs, each replayed),
+//     counted from their answers; ids in commit order (a second writer waits for the
+//     first); a server shutdown ends an open stream promptly with UNAVAILABLE naming the
+//     id to resume after.
 #include <atomic>
 #include <map>
 #include <pqxx/pqxx>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "core/business_date.h"
+#include "core/fixed_point.h"
 #include "gtest/gtest.h"
 #include "settlement/eod_step.h"
 #include "store/cash_store.h"
 #include "tests/test_clearing_house.h"
+#include "tokenclear/v1/cash.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
 #include "tokenclear/v1/member.grpc.pb.h"
@@ -39,6 +45,18 @@ constexpr char kD1[] = "2026-11-23";  // the seeded open date, a Monday
 constexpr char kD2[] = "2026-11-24";
 constexpr char kD3[] = "2026-11-25";  // never opened here
 constexpr char kDec[] = "TKF-202612";
+// An ABA routing number (weights 3-7-1 repeated, the sum a multiple of 10).
+constexpr char kBank[] = "021000021";
+
+// ISO 17442: the two check digits of an 18-character LEI base (ISO 7064 MOD 97-10).
+std::string Lei(const std::string& base) {
+  int remainder = 0;
+  for (char c : base + "00") {
+    const int v = (c >= '0' && c <= '9') ? c - '0' : c - 'A' + 10;
+    remainder = (remainder * (v >= 10 ? 100 : 10) + v) % 97;
+  }
+  return absl::StrFormat("%s%02d", base, 98 - remainder);
+}
 
 absl::CivilDay Day(const std::string& text) { return ParseBusinessDate("date", text).value(); }
 
@@ -138,6 +156,7 @@ class MemberServiceTest : public ::testing::Test {
     treasury_ = pb::TreasuryService::NewStub(channel_);
     margin_ = pb::MarginService::NewStub(channel_);
     ledger_ = pb::LedgerService::NewStub(channel_);
+    cash_ = pb::CashService::NewStub(channel_);
   }
 
   template <typename Stub, typename Method, typename Request, typename Response>
@@ -262,6 +281,44 @@ class MemberServiceTest : public ::testing::Test {
            pb::POSITION_EFFECT_CLOSE)});
   }
 
+  template <typename Request, typename Response>
+  grpc::Status Cash(grpc::Status (pb::CashService::Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
+                    const Request& request, Response* response) {
+    return Call(*cash_, method, kTreasuryToken, request, response);
+  }
+
+  // The CCP's and the members' settlement accounts and mandates (every member origin at
+  // one bank), a 1 s collect deadline and no intraday threshold.
+  void SetUpCash() {
+    pb::UpsertCashReferenceRequest request;
+    pb::TreasurySettings* s = request.mutable_settings();
+    s->set_ccp_name("tokenclear CCP");
+    s->set_ccp_lei(Lei("TOKENCLEARCCP00000"));
+    s->set_collect_deadline_seconds(1);
+    s->set_intraday_call_threshold("0.00");
+    pb::CcpBankAccount* ccp = request.add_ccp_bank_accounts();
+    ccp->set_bank_aba(kBank);
+    ccp->set_currency("USD");
+    ccp->set_account_number("CCP-USD-021");
+    for (const char* member : {"CM01", "CM02"}) {
+      for (const char* origin : {"HOUSE", "CUSTOMER"}) {
+        pb::MemberBankAccount* a = request.add_member_bank_accounts();
+        a->set_member_id(member);
+        a->set_origin(origin);
+        a->set_currency("USD");
+        a->set_bank_aba(kBank);
+        a->set_account_number(absl::StrCat(member, "-", origin));
+        a->set_mandate_id(absl::StrCat("MNDT-", member, "-", origin));
+        a->set_mandate_signed("2026-01-05");
+      }
+    }
+    pb::UpsertCashReferenceResponse response;
+    grpc::Status status =
+        Call(*cash_, &pb::CashService::Stub::UpsertCashReference, kAdminToken, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
   // "account instrument sod_long/sod_short +bought -sold = eod_long/eod_short".
   static std::vector<std::string> Rows(const pb::GetPositionsResponse& response) {
     std::vector<std::string> out;
@@ -380,6 +437,7 @@ class MemberServiceTest : public ::testing::Test {
   std::unique_ptr<pb::TreasuryService::Stub> treasury_;
   std::unique_ptr<pb::MarginService::Stub> margin_;
   std::unique_ptr<pb::LedgerService::Stub> ledger_;
+  std::unique_ptr<pb::CashService::Stub> cash_;
 };
 
 TEST_F(MemberServiceTest, PositionsAsOfEachDateWorkedByHand) {
@@ -714,6 +772,112 @@ TEST_F(MemberServiceTest, ANotificationStreamResumesWithoutGapsOrRepeats) {
   Listener regulator(*member_, kRegulatorToken, cm02.Received().front().notification_id(), "CM02");
   EXPECT_EQ(Story(regulator.WaitFor(3)),
             std::vector<std::string>(cm02_story.begin() + 1, cm02_story.end()));
+}
+
+// The same story from the real writers: InstructPayments (end-of-day calls), a payment
+// deadline passed (CheckPaymentDeadlines), RunIntradayCycle, a late gRPC confirmation (the
+// cure) and the runs, each also replayed. What a member is told is counted from what each
+// call answered, and the stream, read in two sittings, equals the stored notifications.
+TEST_F(MemberServiceTest, TheRealWritersNotifyEachMemberOnceOfItsOwnEvents) {
+  LoadHistory();
+  TradeDay1();
+  SetUpCash();
+  auto first = std::make_unique<Listener>(*member_, kCm01Token, 0);
+  Listener cm02(*member_, kCm02Token, 0);
+  std::map<std::string, std::map<std::string, int>> expected;  // member -> kind -> count
+  auto count_calls = [&](const auto& obligations, const std::string& kind) {
+    for (const pb::Obligation& o : obligations) {
+      if (o.stage() == "FINAL" && o.im_call_cents() > 0) ++expected[o.member_id()][kind];
+    }
+  };
+
+  SettleDay(kD1, 3'200'000);
+  pb::InstructPaymentsRequest instruct;
+  instruct.set_business_date(kD1);
+  pb::InstructPaymentsResponse instructed;
+  ASSERT_TRUE(Cash(&pb::CashService::Stub::InstructPayments, instruct, &instructed).ok());
+  count_calls(instructed.obligations(), "MARGIN_CALL");
+  const size_t first_sitting = 1 + expected["CM01"]["MARGIN_CALL"];
+  const std::vector<pb::Notification> seen = first->WaitFor(first_sitting);
+  ASSERT_EQ(seen.size(), first_sitting);
+  const int64_t last_seen = seen.back().notification_id();
+  first.reset();  // the member disconnects
+
+  // The collects' deadline (1 s) passes: a flag per unconfirmed collect.
+  absl::SleepFor(absl::Milliseconds(1100));
+  pb::CheckPaymentDeadlinesResponse deadlines;
+  ASSERT_TRUE(Cash(&pb::CashService::Stub::CheckPaymentDeadlines,
+                   pb::CheckPaymentDeadlinesRequest(), &deadlines)
+                  .ok());
+  for (const pb::MemberFlag& f : deadlines.raised()) ++expected[f.member_id()]["FLAG_RAISED"];
+  // An intraday cycle at a lower price: CM01's long positions lose, CM02 gains.
+  pb::RunIntradayCycleRequest intraday;
+  intraday.set_cycle("INTRADAY1");
+  pb::IntradayPrice* price = intraday.add_prices();
+  price->set_instrument_id(kDec);
+  price->set_price("3.000");
+  pb::RunIntradayCycleResponse called;
+  grpc::Status status = Cash(&pb::CashService::Stub::RunIntradayCycle, intraday, &called);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  count_calls(called.obligations(), "INTRADAY_CALL");
+  SettleDay(kD2, 3'150'000);
+  // Both runs done: every member is told, each time.
+  for (const char* member : {"CM01", "CM02", "CM09"}) expected[member]["EOD_DONE"] = 2;
+  // CM01's first collect is confirmed late: its flag is cured.
+  const pb::PaymentInstruction* collect = nullptr;
+  for (const pb::PaymentInstruction& p : instructed.instructions()) {
+    if (p.member_id() == "CM01" && p.direction() == "COLLECT" && collect == nullptr) collect = &p;
+  }
+  ASSERT_NE(collect, nullptr);
+  pb::ConfirmPaymentRequest confirm;
+  pb::PaymentConfirmation* c = confirm.mutable_confirmation();
+  c->set_idempotency_key("CONF-CM01-1");
+  c->add_end_to_end_ids(collect->instruction_id());
+  c->set_amount(FormatFixed(collect->amount_cents(), 2));
+  c->set_currency("USD");
+  c->set_account_number(collect->ccp_account_number());
+  c->set_credit_debit("CRDT");
+  pb::ConfirmPaymentsResponse confirmed;
+  status = Cash(&pb::CashService::Stub::ConfirmPayment, confirm, &confirmed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(confirmed.results_size(), 1);
+  ASSERT_EQ(confirmed.results(0).outcome(), "CONFIRMS") << confirmed.ShortDebugString();
+  ++expected["CM01"]["FLAG_CURED"];
+  // Replays of each: nothing new.
+  ASSERT_TRUE(Cash(&pb::CashService::Stub::InstructPayments, instruct, &instructed).ok());
+  EXPECT_TRUE(instructed.replayed());
+  ASSERT_TRUE(Cash(&pb::CashService::Stub::CheckPaymentDeadlines,
+                   pb::CheckPaymentDeadlinesRequest(), &deadlines)
+                  .ok());
+  EXPECT_EQ(deadlines.raised_size(), 0);
+  ASSERT_TRUE(Cash(&pb::CashService::Stub::ConfirmPayment, confirm, &confirmed).ok());
+  ASSERT_TRUE(Cash(&pb::CashService::Stub::RunIntradayCycle, intraday, &called).ok());
+  EXPECT_EQ(RunEod(kD2).status(), pb::EOD_RUN_STATUS_COMPLETE);
+
+  // Each kind happened to CM01, so the story below covers every trigger.
+  for (const char* kind :
+       {"EOD_DONE", "MARGIN_CALL", "FLAG_RAISED", "INTRADAY_CALL", "FLAG_CURED"}) {
+    EXPECT_GT(expected["CM01"][kind], 0) << kind;
+  }
+  int cm01_total = 0;
+  for (const auto& [kind, n] : expected["CM01"]) cm01_total += n;
+  Listener second(*member_, kCm01Token, last_seen);
+  second.WaitFor(cm01_total - seen.size());
+  absl::SleepFor(absl::Milliseconds(600));  // two more polls: nothing else may come
+  std::vector<pb::Notification> whole = seen;
+  for (const pb::Notification& n : second.Received()) whole.push_back(n);
+  EXPECT_EQ(Story(whole), StoredStory("CM01"));
+  for (const std::string& member : {std::string("CM01"), std::string("CM02")}) {
+    std::map<std::string, int> told;
+    const std::vector<pb::Notification> notes =
+        member == "CM01" ? whole : cm02.WaitFor(StoredStory("CM02").size());
+    for (const pb::Notification& n : notes) {
+      EXPECT_EQ(n.member_id(), member);
+      ++told[n.kind()];
+    }
+    EXPECT_EQ(told, expected[member]) << member;
+  }
+  EXPECT_EQ(Story(cm02.Received()), StoredStory("CM02"));
 }
 
 // The reason for the counter: a writer that took an id blocks the next writer until it
