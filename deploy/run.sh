@@ -233,6 +233,14 @@ report_day() {
   run_status "$day"
 }
 
+# The day's regulatory reports (docs/REPORTING.md) as the end-of-day run stored them,
+# exported beside the day's payment files, each checked against its SHA-256.
+export_reports() {
+  local day=$1
+  say "$day: regulatory reports (the run's REPORTS_READY step) to $payments_dir/$day/reports"
+  "${treasury[@]}" reports export --date="$day" --out="$payments_dir/$day/reports"
+}
+
 # The LEI of member $1 in the seed file.
 member_lei() { sed -n "s/^members { member_id: \"$1\".* lei: \"\([^\"]*\)\".*/\1/p" "$seed_file"; }
 
@@ -355,6 +363,7 @@ for ((n = 1; n <= days; n++)); do
     "${treasury[@]}" eod run --date="$day"
   fi
   report_day "$day"
+  export_reports "$day"
   pay_day "$day" "$n"
   day=$(run_status "$day" | sed -n 's/.*next business date \([0-9-]*\).*/\1/p')
   if [[ -z "$day" ]]; then

@@ -36,7 +36,8 @@ tables() {
     vm_origin_totals vm_rounding journal_entries journal_lines ledger_balances \
     risk_parameter_sets margin_requirements margin_origin_requirements collateral_movements \
     collateral_valuations obligations payment_instructions payment_messages \
-    payment_confirmations camt_files member_flags; do
+    payment_confirmations camt_files member_flags \
+    report_files reportable_levels; do
     psql -tAq "$server/$db" -c \
       "SELECT '$t ' || count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM $t x"
   done
@@ -72,6 +73,9 @@ done
 grep -qE '^2026-12-31 +[0-9]+ +LOCKED +treasury1 +treasury2 +TKF-202612 +[0-9.]+ +FINAL ' \
   <<<"$first" || fail "TKF-202612 did not settle at a FINAL price: $first"
 grep -qE "$replicated" <<<"$first" || fail "no agreeing replication line: $first"
+# Every day's regulatory reports exported (pass 1, current), each file's SHA-256 checked.
+[[ $(grep -cE "^DAILY_CLEARING +daily_clearing_[0-9]{8}\.xml +1 +yes " <<<"$first") == 4 ]] ||
+  fail "not every day's reports were exported: $first"
 # KIND MEMBER ORIGIN CCY EXACT_USD CASH_USD: per day, the cash column sums to zero cents.
 awk '/: variation margin per member/ { day = $2; next }
      $1 ~ /^(DAILY|FINAL)$/ { split($6, c, "."); sign = ($6 ~ /^-/) ? -1 : 1
