@@ -159,6 +159,19 @@ TEST(DailyClearingReport, RefusesAnInconsistentDay) {
   EXPECT_EQ(WriteDailyClearingReport(day).status().message(), "total IM required overflows");
 }
 
+TEST(DailyClearingReport, MarkupInACustomerNameIsEscapedAndReadsBack) {
+  ReportDay day = TestDay();
+  day.accounts[1].customer_name = "R&D <Fund> \"A\" 'B'";
+  absl::StatusOr<std::string> xml = WriteDailyClearingReport(day);
+  ASSERT_TRUE(xml.ok()) << xml.status();
+  EXPECT_TRUE(formats::XmlSchema::FromText(DailyClearingReportXsd())->Validate(*xml).ok());
+  absl::StatusOr<formats::XmlElement> root = formats::ParseXml(*xml);
+  ASSERT_TRUE(root.ok()) << root.status();
+  const formats::XmlElement& customer = root->children[0].children[1].children[3];
+  EXPECT_EQ(Attr(customer, "ID"), "CM01-C001");
+  EXPECT_EQ(Attr(customer, "Name"), "R&D <Fund> \"A\" 'B'");
+}
+
 TEST(DailyClearingReport, AnEmptyDayHasOnlyZeroTotals) {
   ReportDay day;
   day.business_date = absl::CivilDay(2026, 12, 2);

@@ -63,6 +63,25 @@ TEST(LargeTraderReports, LevelPerProductAndCorrectionRecords) {
   for (const std::string& line : Lines(files->part17)) EXPECT_EQ(line.back(), 'C');
 }
 
+TEST(LargeTraderReports, LongIdsKeepTheirColumnsAndTheCsvKeepsThemWhole) {
+  ReportDay day = TestDay();
+  day.accounts[0].account_id = "CM01-HOUSE-PROPRIETARY";  // 22 characters
+  day.positions[0].account_id = day.accounts[0].account_id;
+  day.margins[0].account_id = day.accounts[0].account_id;
+  day.instruments[0].product_code = "TOKENFUT";  // 8 characters
+  absl::StatusOr<LargeTraderFiles> files = WriteLargeTraderReports(day, {});
+  ASSERT_TRUE(files.ok()) << files.status();
+  const std::vector<std::string> lines = Lines(files->part17);
+  // December is now product TOKENFUT, March still TKF: CM01-C001's 3 March longs are
+  // below TKF's level on their own, so only the two December positions are reported.
+  ASSERT_EQ(lines.size(), 2u);
+  for (const std::string& line : lines) EXPECT_EQ(line.size(), 80u) << "'" << line << "'";
+  EXPECT_EQ(lines[1].substr(7, 12), "-PROPRIETARY");  // its last 12 characters
+  EXPECT_EQ(lines[1].substr(30, 5), "TOKEN");         // the product's first 5
+  EXPECT_EQ(Lines(files->csv)[2],
+            "2026-12-01,CM01,CM01-HOUSE-PROPRIETARY,HOUSE,TOKENFUT,202612,TKF-202612,30,0,25");
+}
+
 TEST(LargeTraderReports, RefusesAQuantityWiderThanItsColumns) {
   ReportDay day = TestDay();
   day.positions[0].eod_long = 10'000'000;
