@@ -50,7 +50,7 @@ cleanup() {
 trap cleanup EXIT
 
 TOKENCLEAR_ADMIN_TOKEN=$admin_token "$build/services/tokenclear_server" \
-  --listen="127.0.0.1:$port" --pg_url="$db_url" 2>"$workdir/server.log" &
+  --listen="127.0.0.1:$port" --plaintext --pg_url="$db_url" 2>"$workdir/server.log" &
 server_pid=$!
 export TOKENCLEAR_TARGET="127.0.0.1:$port"
 clearctl=("$build/tools/clearctl")

@@ -9,6 +9,7 @@ constexpr std::pair<Role, absl::string_view> kRoleNames[] = {
     {Role::kAdmin, "ADMIN"},         {Role::kExchange, "EXCHANGE"},
     {Role::kMember, "MEMBER"},       {Role::kTreasury, "TREASURY"},
     {Role::kRegulator, "REGULATOR"}, {Role::kIndexProvider, "INDEX_PROVIDER"},
+    {Role::kRisk, "RISK"},
 };
 
 }  // namespace

@@ -25,7 +25,7 @@
 
 namespace tc::clearing {
 
-enum class Role { kAdmin, kExchange, kMember, kTreasury, kRegulator, kIndexProvider };
+enum class Role { kAdmin, kExchange, kMember, kTreasury, kRegulator, kIndexProvider, kRisk };
 
 absl::string_view RoleName(Role role);  // "ADMIN", "EXCHANGE", ...
 std::optional<Role> RoleFromName(absl::string_view name);
@@ -56,12 +56,17 @@ class RoleSet {
 // trades to accounts and admin maintains them; a member's positions, trades and margins by the
 // member itself, treasury and the regulator, never by admin or the exchange.
 inline constexpr RoleSet kAnyRole = {Role::kAdmin,    Role::kExchange,  Role::kMember,
-                                     Role::kTreasury, Role::kRegulator, Role::kIndexProvider};
+                                     Role::kTreasury, Role::kRegulator, Role::kIndexProvider,
+                                     Role::kRisk};
 inline constexpr RoleSet kAdminOnly = {Role::kAdmin};
 inline constexpr RoleSet kExchangeOnly = {Role::kExchange};
 inline constexpr RoleSet kTreasuryOnly = {Role::kTreasury};
 inline constexpr RoleSet kPositionReaders = {Role::kMember, Role::kTreasury, Role::kRegulator};
 inline constexpr RoleSet kIndexProviderOnly = {Role::kIndexProvider};
+// The risk department: index history, calibration and four-eyes approval of parameter sets.
+inline constexpr RoleSet kRiskOnly = {Role::kRisk};
+// The audit log: who did what, including refusals.
+inline constexpr RoleSet kAuditReaders = {Role::kTreasury, Role::kRegulator};
 // The ledger, the end-of-day run and index guards: the house's books, not market data.
 inline constexpr RoleSet kSettlementReaders = {Role::kTreasury, Role::kRegulator};
 

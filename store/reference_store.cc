@@ -100,19 +100,6 @@ absl::flat_hash_set<absl::CivilDay> LoadHolidays(pqxx::transaction_base& tx) {
   return holidays;
 }
 
-std::vector<std::pair<std::string, PrincipalRecord>> LoadPrincipals(pqxx::transaction_base& tx) {
-  std::vector<std::pair<std::string, PrincipalRecord>> principals;
-  for (const pqxx::row& r :
-       tx.exec("SELECT encode(token_sha256, 'hex'), principal_id, role, coalesce(member_id, '')"
-               " FROM principals")) {
-    std::optional<Role> role = RoleFromName(r[2].as<std::string>());
-    TC_CHECK(role.has_value()) << "role constrained by the schema";
-    principals.emplace_back(r[0].as<std::string>(),
-                            PrincipalRecord{r[1].as<std::string>(), *role, r[3].as<std::string>()});
-  }
-  return principals;
-}
-
 bool UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& p) {
   return tx.exec_params(
                "INSERT INTO products (product_code, name, index_code, contract_multiplier,"
@@ -184,15 +171,14 @@ bool UpsertAccount(pqxx::transaction_base& tx, const clearing::Account& a) {
              .affected_rows() > 0;
 }
 
-bool UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& p,
-                     const Sha256Digest& token_sha256) {
+bool UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& p) {
   return tx.exec_params(
-               "INSERT INTO principals (principal_id, role, member_id, token_sha256)"
-               " VALUES ($1, $2, nullif($3, ''), decode($4, 'hex'))"
+               "INSERT INTO principals (principal_id, role, member_id)"
+               " VALUES ($1, $2, nullif($3, ''))"
                " ON CONFLICT (principal_id) DO UPDATE SET role = excluded.role,"
-               " member_id = excluded.member_id, token_sha256 = excluded.token_sha256"
+               " member_id = excluded.member_id"
                " WHERE (principals.*) IS DISTINCT FROM (excluded.*)",
-               p.principal_id, std::string(RoleName(p.role)), p.member_id, ToHex(token_sha256))
+               p.principal_id, std::string(RoleName(p.role)), p.member_id)
              .affected_rows() > 0;
 }
 
@@ -219,14 +205,23 @@ std::optional<OpenedDate> OpenFirstBusinessDate(pqxx::transaction_base& tx, absl
   return OpenedDate{DateFromField(open[0][0]), false};
 }
 
-void Audit(pqxx::transaction_base& tx, const std::string& principal_id, const std::string& action,
+void Audit(pqxx::transaction_base& tx, const Actor& actor, const std::string& action,
            const std::string& target, const std::vector<std::string>& detail_keys,
            const std::vector<std::string>& detail_values) {
   TC_CHECK(detail_keys.size() == detail_values.size());
   tx.exec_params(
-      "INSERT INTO audit_log (principal_id, action, target, detail)"
-      " VALUES ($1, $2, $3, jsonb_object($4::text[], $5::text[]))",
-      principal_id, action, target, TextArray(detail_keys), TextArray(detail_values));
+      "INSERT INTO audit_log (principal_id, request_id, action, target, detail)"
+      " VALUES ($1, $2, $3, $4, jsonb_object($5::text[], $6::text[]))",
+      actor.principal_id, actor.request_id, action, target, TextArray(detail_keys),
+      TextArray(detail_values));
+}
+
+void AuditRefusal(pqxx::transaction_base& tx, const Actor& actor, const std::string& action,
+                  const std::string& outcome, const std::string& message) {
+  tx.exec_params(
+      "INSERT INTO audit_log (principal_id, request_id, action, target, outcome, detail)"
+      " VALUES ($1, $2, $3, '', $4, jsonb_build_object('message', $5::text))",
+      actor.principal_id, actor.request_id, action, outcome, message);
 }
 
 }  // namespace tc::store

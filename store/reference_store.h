@@ -34,17 +34,14 @@ int64_t ReadReferenceVersion(pqxx::transaction_base& tx);
 absl::StatusOr<clearing::ReferenceSnapshot> LoadReferenceSnapshot(pqxx::transaction_base& tx);
 absl::flat_hash_set<absl::CivilDay> LoadHolidays(pqxx::transaction_base& tx);
 
-// Token digest (hex) -> principal.
-std::vector<std::pair<std::string, PrincipalRecord>> LoadPrincipals(pqxx::transaction_base& tx);
-
 // Upserts return whether a row was inserted or changed: writing identical data is a no-op
 // (and so is not audited), which keeps re-seeding idempotent down to the audit log.
 bool UpsertProduct(pqxx::transaction_base& tx, const clearing::Product& product);
 bool UpsertInstrument(pqxx::transaction_base& tx, const clearing::Instrument& instrument);
 bool UpsertMember(pqxx::transaction_base& tx, const clearing::Member& member);
 bool UpsertAccount(pqxx::transaction_base& tx, const clearing::Account& account);
-bool UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& principal,
-                     const Sha256Digest& token_sha256);
+// Its tokens and certificate identities are store/access_store.h's.
+bool UpsertPrincipal(pqxx::transaction_base& tx, const PrincipalRecord& principal);
 bool UpsertHoliday(pqxx::transaction_base& tx, absl::CivilDay day, const std::string& name);
 
 struct OpenedDate {
@@ -56,10 +53,23 @@ struct OpenedDate {
 // or nullopt when dates exist but none is open (between a close and the next open).
 std::optional<OpenedDate> OpenFirstBusinessDate(pqxx::transaction_base& tx, absl::CivilDay day);
 
-// Appends to the audit log: who did what to which object.
-void Audit(pqxx::transaction_base& tx, const std::string& principal_id, const std::string& action,
+// Who acts, as the audit log records it: the principal and the call's request ID (empty
+// for work no call started).
+struct Actor {
+  std::string principal_id;
+  std::string request_id;
+};
+
+// Appends to the audit log: who did what to which object, in the call's transaction (so
+// the row exists exactly when the change does), outcome OK.
+void Audit(pqxx::transaction_base& tx, const Actor& actor, const std::string& action,
            const std::string& target, const std::vector<std::string>& detail_keys,
            const std::vector<std::string>& detail_values);
+
+// Appends a refused or failed call: `outcome` is its status code name, `message` what the
+// caller was told.
+void AuditRefusal(pqxx::transaction_base& tx, const Actor& actor, const std::string& action,
+                  const std::string& outcome, const std::string& message);
 
 }  // namespace tc::store
 

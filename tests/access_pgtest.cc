@@ -113,10 +113,10 @@ TEST_F(AccessTest, AdminInputIsValidatedAndOnlyAdminsMutate) {
 TEST_F(AccessTest, EveryMutationIsAudited) {
   pqxx::connection connection(house_.database_url());
   pqxx::work tx(connection);
-  // The seed made 2 instruments, 3 members, 7 accounts, 8 principals, 1 product, 1 date.
+  // The seed made 2 instruments, 3 members, 7 accounts, 10 principals, 1 product, 1 date.
   EXPECT_EQ(tx.exec1("SELECT count(*) FROM audit_log WHERE principal_id = 'bootstrap-admin'")[0]
                 .as<int>(),
-            22);
+            24);
   pqxx::row batch = tx.exec1(
       "SELECT principal_id, detail->>'accepted' FROM audit_log WHERE action = 'SubmitTrades'");
   EXPECT_EQ(batch[0].as<std::string>(), "exch1");

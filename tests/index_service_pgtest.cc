@@ -464,7 +464,9 @@ TEST_F(IndexServiceTest, SettingsHaveDefaultsAndCanBeSet) {
       InStore([](pqxx::work& tx) { return store::LoadIndexSettings(tx, "TOKOPEN"); });
   EXPECT_EQ(other.index_code, "TOKOPEN");
   EXPECT_EQ(other.window_start_minutes, 930);
-  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'SetIndexSettings'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'SetIndexSettings'"
+                  " AND outcome = 'OK'"),
+            1);
 }
 
 }  // namespace

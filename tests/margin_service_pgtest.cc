@@ -366,10 +366,11 @@ TEST_F(MarginServiceTest, MarginCycleStoresAccountsAndOriginsIdempotently) {
   pqxx::connection connection(house_.database_url());
   pqxx::work tx(connection);
   std::map<std::string, std::string> by_action;
-  for (const pqxx::row& r : tx.exec(
-           "SELECT action, string_agg(principal_id || ':' || coalesce(detail->>'changed', ''),"
-           " ',' ORDER BY audit_id) FROM audit_log WHERE action IN ('LoadIndexValues',"
-           " 'CalibrateParameters', 'ApproveParameterSet', 'RunMarginCycle') GROUP BY action")) {
+  for (const pqxx::row& r :
+       tx.exec("SELECT action, string_agg(principal_id || ':' || coalesce(detail->>'changed', ''),"
+               " ',' ORDER BY audit_id) FROM audit_log WHERE action IN ('LoadIndexValues',"
+               " 'CalibrateParameters', 'ApproveParameterSet', 'RunMarginCycle') AND outcome = 'OK'"
+               " GROUP BY action")) {
     by_action[r[0].as<std::string>()] = r[1].as<std::string>();
   }
   EXPECT_EQ(by_action["LoadIndexValues"], "treasury1:");

@@ -195,8 +195,8 @@ class ServerProcess {
 
   absl::Status Start(const std::string& pg_url) {
     process_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{binary_, "--listen=127.0.0.1:0", "--db_connections=4",
-                                 "--health_grace_ms=0", "--drain_seconds=5"},
+        std::vector<std::string>{binary_, "--listen=127.0.0.1:0", "--plaintext",
+                                 "--db_connections=4", "--health_grace_ms=0", "--drain_seconds=5"},
         std::vector<std::string>{absl::StrCat("TOKENCLEAR_PG_URL=", pg_url),
                                  absl::StrCat("TOKENCLEAR_ADMIN_TOKEN=", admin_token_),
                                  absl::StrCat("TC_CRASH_GUARD=", guard_folder_)});

@@ -75,10 +75,10 @@ std::string ListServicesByReflection(const std::shared_ptr<grpc::Channel>& chann
 
 TEST(ServerE2eTest, ServesAndDrainsGracefullyOnSigterm) {
   store::PgTestDatabase database;
-  ChildProcess server(
-      {TC_SERVER_BINARY, "--listen=127.0.0.1:0", "--health_grace_ms=1500", "--drain_seconds=20"},
-      {absl::StrCat("TOKENCLEAR_PG_URL=", database.url()),
-       "TOKENCLEAR_ADMIN_TOKEN=e2e-admin-token-00001"});
+  ChildProcess server({TC_SERVER_BINARY, "--listen=127.0.0.1:0", "--plaintext",
+                       "--health_grace_ms=1500", "--drain_seconds=20"},
+                      {absl::StrCat("TOKENCLEAR_PG_URL=", database.url()),
+                       "TOKENCLEAR_ADMIN_TOKEN=e2e-admin-token-00001"});
   ASSERT_TRUE(server.started());
   std::optional<std::string> serving =
       server.ReadStderrLineContaining("serving on port", absl::Seconds(30));

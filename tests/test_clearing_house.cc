@@ -11,17 +11,30 @@ void ExpectOk(const grpc::Status& status, absl::string_view what) {
   ASSERT_TRUE(status.ok()) << what << ": " << status.error_code() << " " << status.error_message();
 }
 
+TestHouseOptions WithLimits(services::IngestLimits limits, int max_message_bytes) {
+  TestHouseOptions options;
+  options.limits = limits;
+  options.max_message_bytes = max_message_bytes;
+  return options;
+}
+
 }  // namespace
 
-TestClearingHouse::TestClearingHouse(services::IngestLimits limits, int max_message_bytes) {
+TestClearingHouse::TestClearingHouse(services::IngestLimits limits, int max_message_bytes)
+    : TestClearingHouse(WithLimits(limits, max_message_bytes)) {}
+
+TestClearingHouse::TestClearingHouse(const TestHouseOptions& house) {
   services::ServerOptions options;
   options.listen_address = "127.0.0.1:0";
+  options.tls = house.tls;
+  options.allow_plaintext = !house.tls.has_value();
   options.pg_url = database_.url();
   options.db_connections = 6;
-  options.ingest_limits = limits;
-  options.max_message_bytes = max_message_bytes;
+  options.ingest_limits = house.limits;
+  options.max_message_bytes = house.max_message_bytes;
   options.bootstrap_admin_token = kAdminToken;
   options.health_grace = absl::ZeroDuration();
+  options.clock = house.clock;
   absl::StatusOr<std::unique_ptr<services::ClearingServer>> server =
       services::ClearingServer::Start(options);
   if (!server.ok()) {
@@ -32,9 +45,18 @@ TestClearingHouse::TestClearingHouse(services::IngestLimits limits, int max_mess
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(64 << 20);
   arguments.SetMaxSendMessageSize(64 << 20);
-  channel_ = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                       grpc::InsecureChannelCredentials(), arguments);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (house.tls.has_value()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = house.server_ca_pem;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  channel_ = grpc::CreateCustomChannel(target(), credentials, arguments);
   Seed();
+}
+
+std::string TestClearingHouse::target() const {
+  return absl::StrCat("127.0.0.1:", server_->port());
 }
 
 TestClearingHouse::~TestClearingHouse() {
@@ -136,7 +158,9 @@ void TestClearingHouse::Seed() {
         std::tuple{"treasury1", pb::ROLE_TREASURY, "", kTreasuryToken},
         std::tuple{"treasury2", pb::ROLE_TREASURY, "", kTreasury2Token},
         std::tuple{"regulator1", pb::ROLE_REGULATOR, "", kRegulatorToken},
-        std::tuple{"index1", pb::ROLE_INDEX_PROVIDER, "", kIndexProviderToken}}) {
+        std::tuple{"index1", pb::ROLE_INDEX_PROVIDER, "", kIndexProviderToken},
+        std::tuple{"risk1", pb::ROLE_RISK, "", kRiskToken},
+        std::tuple{"risk2", pb::ROLE_RISK, "", kRisk2Token}}) {
     pb::UpsertPrincipalRequest request;
     request.mutable_principal()->set_principal_id(id);
     request.mutable_principal()->set_role(role);

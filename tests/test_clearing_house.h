@@ -14,6 +14,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "services/server/clearing_server.h"
@@ -35,11 +36,24 @@ inline constexpr char kTreasuryToken[] = "test-treasury-token-01";
 inline constexpr char kTreasury2Token[] = "test-treasury-token-02";
 inline constexpr char kRegulatorToken[] = "test-regulator-token-1";
 inline constexpr char kIndexProviderToken[] = "test-index-provider-01";
+inline constexpr char kRiskToken[] = "test-risk-token-000001";
+inline constexpr char kRisk2Token[] = "test-risk-token-000002";
 inline constexpr char kOpenDate[] = "2026-11-23";
+
+struct TestHouseOptions {
+  services::IngestLimits limits;
+  int max_message_bytes = 4 << 20;
+  // TLS (mutual with tls->client_ca_pem) instead of plaintext; the fixture's own channel
+  // then trusts `server_ca_pem` and calls with bearer tokens.
+  std::optional<services::TlsOptions> tls;
+  std::string server_ca_pem;
+  const Clock* clock = &Clock::Real();
+};
 
 class TestClearingHouse {
  public:
   explicit TestClearingHouse(services::IngestLimits limits = {}, int max_message_bytes = 4 << 20);
+  explicit TestClearingHouse(const TestHouseOptions& options);
   ~TestClearingHouse();
 
   std::unique_ptr<pb::TradeCaptureService::Stub> TradeCapture() const;
@@ -50,6 +64,8 @@ class TestClearingHouse {
   static void Authorize(grpc::ClientContext& context, const std::string& token);
 
   const std::string& database_url() const { return database_.url(); }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  std::string target() const;
   services::ClearingServer& server() { return *server_; }
 
   // A valid trade between CM01-H (buyer) and CM02-H on TKF-202612.

@@ -1,6 +1,8 @@
 // The client side of the tokenclear API shared by the tools: the --target and --token
-// flags (defaults from TOKENCLEAR_TARGET and TOKENCLEAR_TOKEN), one channel, and the
-// per-call context every request needs (bearer token and deadline).
+// flags (defaults from TOKENCLEAR_TARGET and TOKENCLEAR_TOKEN), TLS (--tls_ca, and
+// --tls_cert/--tls_key for a client certificate; env TOKENCLEAR_TLS_CA, TOKENCLEAR_TLS_CERT,
+// TOKENCLEAR_TLS_KEY; plaintext without --tls_ca), one channel, and the per-call context
+// every request needs (bearer token, when there is one, and deadline).
 //
 //   ApiConnection api = ApiConnection::FromFlags();
 //   auto stub = tokenclear::v1::ReferenceDataService::NewStub(api.channel());
@@ -12,6 +14,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -28,14 +31,23 @@ class ApiConnection {
   // Deadline of a unary call unless the caller gives one.
   static constexpr absl::Duration kDefaultTimeout = absl::Seconds(30);
 
-  // From --target and --token.
+  // TLS material, PEM text. The CA verifies the server; the certificate and key, when
+  // set, are the client's (mutual TLS).
+  struct Tls {
+    std::string ca_pem;
+    std::string certificate_pem;
+    std::string private_key_pem;
+  };
+
+  // From the flags above; a TLS file that cannot be read ends the tool (status 2).
   static ApiConnection FromFlags();
-  ApiConnection(std::string target, std::string token);
+  ApiConnection(std::string target, std::string token, std::optional<Tls> tls);
 
   const std::string& target() const { return target_; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
-  // Adds "authorization: Bearer <token>" and a deadline `timeout` from now.
+  // Adds "authorization: Bearer <token>" (unless the token is empty: a client certificate
+  // alone) and a deadline `timeout` from now.
   void Prepare(grpc::ClientContext& context, absl::Duration timeout) const;
 
   // One unary call of `method` on `stub`, prepared as above.

@@ -368,8 +368,8 @@ grpc::Status CashServiceImpl::UpsertCashReference(Context* context,
                 tx, {s.security_id(), s.class_code(), s.currency(), maturity, s.description()});
           }
           response->set_rows_changed(changed);
-          store::Audit(tx, call.caller.principal_id, "UpsertCashReference", "cash reference",
-                       {"rows_changed"}, {absl::StrCat(changed)});
+          store::Audit(tx, call.actor(), "UpsertCashReference", "cash reference", {"rows_changed"},
+                       {absl::StrCat(changed)});
           return absl::OkStatus();
         });
       });
@@ -486,7 +486,7 @@ grpc::Status CashServiceImpl::MoveCollateral(Context* context, const char* metho
           row.requested_by = call.caller.principal_id;
           row.requested_at = now;
           row.movement_id = store::InsertCollateralMovement(tx, row);
-          store::Audit(tx, call.caller.principal_id, method, member,
+          store::Audit(tx, call.actor(), method, member,
                        {"origin", "kind", "amount_cents", "security_id", "idempotency_key"},
                        {std::string(settlement::OriginName(origin)),
                         std::string(store::MovementKindName(kind)), absl::StrCat(cents),
@@ -575,8 +575,8 @@ grpc::Status CashServiceImpl::LoadCollateralPrices(Context* context,
           TC_ASSIGN_OR_RETURN(int64_t loaded, store::InsertCollateralPrices(
                                                   tx, day, prices, call.caller.principal_id));
           response->set_loaded(loaded);
-          store::Audit(tx, call.caller.principal_id, "LoadCollateralPrices",
-                       FormatBusinessDate(day), {"loaded"}, {absl::StrCat(loaded)});
+          store::Audit(tx, call.actor(), "LoadCollateralPrices", FormatBusinessDate(day),
+                       {"loaded"}, {absl::StrCat(loaded)});
           return absl::OkStatus();
         });
       });
@@ -623,8 +623,7 @@ grpc::Status CashServiceImpl::InstructPayments(Context* context,
           std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
           InstructOutcome out;
           if (cycle == kEodCycle) {
-            TC_ASSIGN_OR_RETURN(
-                out, InstructEodCycle(tx, *state, day, call.caller.principal_id, clock_.Now()));
+            TC_ASSIGN_OR_RETURN(out, InstructEodCycle(tx, *state, day, call.actor(), clock_.Now()));
           } else {
             out = LoadInstructed(tx, day, cycle);
             if (out.obligations.empty()) {
@@ -703,7 +702,7 @@ grpc::Status CashServiceImpl::ExportPayments(Context* context,
           }
           response->set_collects_outstanding(out.collects_outstanding);
           response->set_pays_held(out.pays_held);
-          store::Audit(tx, call.caller.principal_id, "ExportPayments",
+          store::Audit(tx, call.actor(), "ExportPayments",
                        absl::StrCat(FormatBusinessDate(day), "/", cycle), {"files"},
                        {absl::StrCat(out.files.size())});
           return absl::OkStatus();
@@ -733,9 +732,9 @@ grpc::Status CashServiceImpl::ConfirmPayment(Context* context,
           }
           TC_ASSIGN_OR_RETURN(
               std::vector<AppliedConfirmation> applied,
-              ApplyConfirmations(tx, "GRPC", {received}, call.caller.principal_id, clock_.Now()));
+              ApplyConfirmations(tx, "GRPC", {received}, call.actor(), clock_.Now()));
           AddApplied(applied, response);
-          store::Audit(tx, call.caller.principal_id, "ConfirmPayment", received.source_key,
+          store::Audit(tx, call.actor(), "ConfirmPayment", received.source_key,
                        {"outcome", "instruction_ids"},
                        {response->results(0).outcome(),
                         absl::StrJoin(received.confirmation.end_to_end_ids, ",")});
@@ -782,9 +781,8 @@ grpc::Status CashServiceImpl::ImportCamt054(Context* context,
             return absl::OkStatus();
           }
           const absl::Time now = clock_.Now();
-          TC_ASSIGN_OR_RETURN(
-              std::vector<AppliedConfirmation> applied,
-              ApplyConfirmations(tx, "CAMT054", received, call.caller.principal_id, now));
+          TC_ASSIGN_OR_RETURN(std::vector<AppliedConfirmation> applied,
+                              ApplyConfirmations(tx, "CAMT054", received, call.actor(), now));
           store::InsertCamtFile(tx, {file_hash, file_hash, static_cast<int>(received.size())},
                                 call.caller.principal_id, now);
           AddApplied(applied, response);
@@ -794,8 +792,7 @@ grpc::Status CashServiceImpl::ImportCamt054(Context* context,
             breaks += a.match.outcome == settlement::MatchOutcome::kBreak;
           }
           store::Audit(
-              tx, call.caller.principal_id, "ImportCamt054", file_key,
-              {"entries", "confirms", "breaks"},
+              tx, call.actor(), "ImportCamt054", file_key, {"entries", "confirms", "breaks"},
               {absl::StrCat(received.size()), absl::StrCat(confirms), absl::StrCat(breaks)});
           return absl::OkStatus();
         });
@@ -810,7 +807,7 @@ grpc::Status CashServiceImpl::CheckPaymentDeadlines(Context* context,
       [&](const Call& call) -> absl::Status {
         return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
           response->Clear();
-          const DeadlineOutcome out = CheckDeadlines(tx, call.caller.principal_id, clock_.Now());
+          const DeadlineOutcome out = CheckDeadlines(tx, call.actor(), clock_.Now());
           for (const store::MemberFlagRow& f : out.raised) *response->add_raised() = ToProto(f);
           response->set_overdue_collects(out.overdue_collects);
           if (!out.raised.empty()) cache_.Invalidate();
@@ -886,9 +883,8 @@ grpc::Status CashServiceImpl::RunIntradayCycle(Context* context,
             }
             prices[p.instrument_id()] = *micros;
           }
-          TC_ASSIGN_OR_RETURN(
-              InstructOutcome out,
-              RunIntraday(tx, *state, day, cycle, prices, call.caller.principal_id, clock_.Now()));
+          TC_ASSIGN_OR_RETURN(InstructOutcome out, RunIntraday(tx, *state, day, cycle, prices,
+                                                               call.actor(), clock_.Now()));
           for (const store::ObligationRow& o : out.obligations) {
             *response->add_obligations() = ToProto(o);
           }

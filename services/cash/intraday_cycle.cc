@@ -46,7 +46,7 @@ absl::StatusOr<std::vector<settlement::IntradayPosition>> PositionsNow(
 absl::StatusOr<InstructOutcome> RunIntraday(pqxx::transaction_base& tx, const ReferenceState& state,
                                             absl::CivilDay day, const std::string& cycle,
                                             const std::map<std::string, int64_t>& prices_micros,
-                                            const std::string& principal, absl::Time now) {
+                                            const store::Actor& actor, absl::Time now) {
   // Serialise runs of one cycle; the prices are records, so a second run sees the first's.
   tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))",
                  absl::StrCat("intraday/", FormatBusinessDate(day), "/", cycle));
@@ -79,7 +79,7 @@ absl::StatusOr<InstructOutcome> RunIntraday(pqxx::transaction_base& tx, const Re
   TC_ASSIGN_OR_RETURN(std::vector<settlement::Obligation> due,
                       settlement::ComputeObligations(
                           inputs, store::LoadTreasurySettings(tx).intraday_call_threshold_cents));
-  return InstructObligations(tx, day, cycle, /*pass=*/1, due, principal, now);
+  return InstructObligations(tx, day, cycle, /*pass=*/1, due, actor, now);
 }
 
 }  // namespace tc::services

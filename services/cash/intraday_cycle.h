@@ -27,7 +27,7 @@ namespace tc::services {
 absl::StatusOr<InstructOutcome> RunIntraday(pqxx::transaction_base& tx, const ReferenceState& state,
                                             absl::CivilDay day, const std::string& cycle,
                                             const std::map<std::string, int64_t>& prices_micros,
-                                            const std::string& principal, absl::Time now);
+                                            const store::Actor& actor, absl::Time now);
 
 }  // namespace tc::services
 

@@ -141,11 +141,11 @@ absl::StatusOr<store::PaymentMessageRow> WriteFile(
 absl::StatusOr<std::string> PostSettlement(pqxx::transaction_base& tx,
                                            const settlement::Obligation& o, absl::CivilDay day,
                                            const std::string& key, const std::string& description,
-                                           const std::string& principal, absl::Time now) {
+                                           const store::Actor& actor, absl::Time now) {
   TC_ASSIGN_OR_RETURN(std::optional<settlement::JournalEntry> entry,
                       settlement::PlanObligationSettlement(o, key, day, description));
   if (!entry) return std::string();
-  TC_RETURN_IF_ERROR(store::PostJournalEntries(tx, {*entry}, principal, now).status());
+  TC_RETURN_IF_ERROR(store::PostJournalEntries(tx, {*entry}, actor.principal_id, now).status());
   return key;
 }
 
@@ -163,7 +163,7 @@ InstructOutcome LoadInstructed(pqxx::transaction_base& tx, absl::CivilDay day,
 absl::StatusOr<InstructOutcome> InstructObligations(pqxx::transaction_base& tx, absl::CivilDay day,
                                                     const std::string& cycle, int pass,
                                                     const std::vector<settlement::Obligation>& due,
-                                                    const std::string& principal, absl::Time now) {
+                                                    const store::Actor& actor, absl::Time now) {
   const std::map<store::OriginKey, store::MemberBankAccountRow> banks =
       store::LoadMemberBankAccounts(tx);
   std::map<std::string, std::string> ccp_accounts;  // "<aba>/<currency>" -> account
@@ -216,15 +216,14 @@ absl::StatusOr<InstructOutcome> InstructObligations(pqxx::transaction_base& tx, 
   // Parts that cancel out (a release that pays a loss): settled now, nothing moves.
   for (const settlement::Obligation& o : due) {
     if (o.net_cents != 0) continue;
-    TC_RETURN_IF_ERROR(
-        PostSettlement(
-            tx, o, day,
-            absl::StrCat("PAYNET/", FormatBusinessDate(day), "/", cycle, "/", OriginKeyText(o)),
-            absl::StrCat(cycle, " obligation netted to zero"), principal, now)
-            .status());
+    TC_RETURN_IF_ERROR(PostSettlement(tx, o, day,
+                                      absl::StrCat("PAYNET/", FormatBusinessDate(day), "/", cycle,
+                                                   "/", OriginKeyText(o)),
+                                      absl::StrCat(cycle, " obligation netted to zero"), actor, now)
+                           .status());
   }
   store::Audit(
-      tx, principal, "InstructPayments", absl::StrCat(FormatBusinessDate(day), "/", cycle),
+      tx, actor, "InstructPayments", absl::StrCat(FormatBusinessDate(day), "/", cycle),
       {"obligations", "instructions", "pass"},
       {absl::StrCat(due.size()), absl::StrCat(out.instructions.size()), absl::StrCat(pass)});
   return out;
@@ -232,7 +231,7 @@ absl::StatusOr<InstructOutcome> InstructObligations(pqxx::transaction_base& tx, 
 
 absl::StatusOr<InstructOutcome> InstructEodCycle(pqxx::transaction_base& tx,
                                                  const ReferenceState& /*state*/,
-                                                 absl::CivilDay day, const std::string& principal,
+                                                 absl::CivilDay day, const store::Actor& actor,
                                                  absl::Time now) {
   const std::string date = FormatBusinessDate(day);
   // One cycle instructs once: serialise on the date's run row.
@@ -246,7 +245,7 @@ absl::StatusOr<InstructOutcome> InstructEodCycle(pqxx::transaction_base& tx,
     return LoadInstructed(tx, day, kEodCycle);
   }
   TC_ASSIGN_OR_RETURN(std::vector<settlement::Obligation> due, EodObligations(tx, day, run->pass));
-  return InstructObligations(tx, day, kEodCycle, run->pass, due, principal, now);
+  return InstructObligations(tx, day, kEodCycle, run->pass, due, actor, now);
 }
 
 absl::StatusOr<ExportOutcome> ExportCycle(pqxx::transaction_base& tx, const ReferenceState& state,
@@ -295,8 +294,7 @@ absl::StatusOr<ExportOutcome> ExportCycle(pqxx::transaction_base& tx, const Refe
 
 absl::StatusOr<std::vector<AppliedConfirmation>> ApplyConfirmations(
     pqxx::transaction_base& tx, const std::string& source,
-    const std::vector<ReceivedConfirmation>& received, const std::string& principal,
-    absl::Time now) {
+    const std::vector<ReceivedConfirmation>& received, const store::Actor& actor, absl::Time now) {
   std::vector<std::string> ids;
   for (const ReceivedConfirmation& r : received) {
     for (const std::string& id : r.confirmation.end_to_end_ids) ids.push_back(id);
@@ -344,11 +342,11 @@ absl::StatusOr<std::vector<AppliedConfirmation>> ApplyConfirmations(
         const std::string key = absl::StrCat("PAY/", id);
         TC_RETURN_IF_ERROR(PostSettlement(tx, ObligationOf(p), p.business_date, key,
                                           absl::StrCat(Describe(p), " confirmed: ", c.reference),
-                                          principal, now)
+                                          actor, now)
                                .status());
         store::MarkConfirmed(tx, id, now, fingerprint, c.reference, key);
-        for (std::string& member : store::CureFlags(tx, id, principal, now)) {
-          store::Audit(tx, principal, "CureMemberFlag", member, {"instruction_id", "confirmation"},
+        for (std::string& member : store::CureFlags(tx, id, actor.principal_id, now)) {
+          store::Audit(tx, actor, "CureMemberFlag", member, {"instruction_id", "confirmation"},
                        {id, c.reference});
           done.cured_members.push_back(std::move(member));
         }
@@ -364,13 +362,13 @@ absl::StatusOr<std::vector<AppliedConfirmation>> ApplyConfirmations(
              match.outcome == settlement::MatchOutcome::kBreak
                  ? std::string(settlement::BreakReasonName(match.reason))
                  : "",
-             match.detail, principal, now});
+             match.detail, actor.principal_id, now});
     applied.push_back(std::move(done));
   }
   return applied;
 }
 
-DeadlineOutcome CheckDeadlines(pqxx::transaction_base& tx, const std::string& principal,
+DeadlineOutcome CheckDeadlines(pqxx::transaction_base& tx, const store::Actor& actor,
                                absl::Time now) {
   DeadlineOutcome out;
   store::InstructionQuery unconfirmed;
@@ -386,10 +384,9 @@ DeadlineOutcome CheckDeadlines(pqxx::transaction_base& tx, const std::string& pr
         absl::StrCat(Describe(p), " unconfirmed at its deadline ",
                      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", p.deadline_at, absl::UTCTimeZone()));
     flag.raised_at = now;
-    flag.raised_by = principal;
+    flag.raised_by = actor.principal_id;
     if (std::optional<store::MemberFlagRow> raised = store::RaiseFlag(tx, flag)) {
-      store::Audit(tx, principal, "RaiseMemberFlag", p.member_id,
-                   {"flag", "instruction_id", "reason"},
+      store::Audit(tx, actor, "RaiseMemberFlag", p.member_id, {"flag", "instruction_id", "reason"},
                    {flag.flag, p.instruction_id, flag.reason});
       out.raised.push_back(*std::move(raised));
     }

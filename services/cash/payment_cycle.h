@@ -38,7 +38,7 @@ struct InstructOutcome {
 // end-of-day run is complete; a second call returns what the first wrote (replayed).
 absl::StatusOr<InstructOutcome> InstructEodCycle(pqxx::transaction_base& tx,
                                                  const ReferenceState& state, absl::CivilDay day,
-                                                 const std::string& principal, absl::Time now);
+                                                 const store::Actor& actor, absl::Time now);
 
 // Writes `due` as the cycle's FINAL obligations of `pass`, an instruction for each nonzero
 // net (IDs "TC-<yyyymmdd>-<cycle>-<nnnn>", collects first), and settles at once the
@@ -47,7 +47,7 @@ absl::StatusOr<InstructOutcome> InstructEodCycle(pqxx::transaction_base& tx,
 absl::StatusOr<InstructOutcome> InstructObligations(pqxx::transaction_base& tx, absl::CivilDay day,
                                                     const std::string& cycle, int pass,
                                                     const std::vector<settlement::Obligation>& due,
-                                                    const std::string& principal, absl::Time now);
+                                                    const store::Actor& actor, absl::Time now);
 
 // The cycle's instructions loaded back as InstructOutcome (replayed = true).
 InstructOutcome LoadInstructed(pqxx::transaction_base& tx, absl::CivilDay day,
@@ -86,8 +86,7 @@ struct AppliedConfirmation {
 // call is refused with FAILED_PRECONDITION naming each one, and nothing is written.
 absl::StatusOr<std::vector<AppliedConfirmation>> ApplyConfirmations(
     pqxx::transaction_base& tx, const std::string& source,
-    const std::vector<ReceivedConfirmation>& received, const std::string& principal,
-    absl::Time now);
+    const std::vector<ReceivedConfirmation>& received, const store::Actor& actor, absl::Time now);
 
 struct DeadlineOutcome {
   std::vector<store::MemberFlagRow> raised;
@@ -96,7 +95,7 @@ struct DeadlineOutcome {
 
 // Flags FAILURE_TO_PAY for every collect unconfirmed at its deadline (`now` from the
 // clock seam); a collect flags once.
-DeadlineOutcome CheckDeadlines(pqxx::transaction_base& tx, const std::string& principal,
+DeadlineOutcome CheckDeadlines(pqxx::transaction_base& tx, const store::Actor& actor,
                                absl::Time now);
 
 }  // namespace tc::services

@@ -310,6 +310,17 @@ pb::ClearedLeg ToProto(const store::LegRow& row) {
   return out;
 }
 
+absl::StatusOr<absl::Time> TimeFromTimestamp(absl::string_view field,
+                                             const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() < kMinSeconds || ts.seconds() >= kMaxSeconds || ts.nanos() < 0 ||
+      ts.nanos() > 999'999'999) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " {seconds: ", ts.seconds(),
+                                                   ", nanos: ", ts.nanos(),
+                                                   "} is not a timestamp between 2000 and 2199"));
+  }
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
 void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
   const int64_t micros = absl::ToUnixMicros(time);
   const int64_t seconds = micros / 1'000'000 - (micros % 1'000'000 < 0 ? 1 : 0);

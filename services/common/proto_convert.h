@@ -63,6 +63,10 @@ pb::OriginRequirement ToProto(const store::OriginRequirementRow& row);
 // `time` as a Timestamp, exact to the microsecond. Floor division, so an instant before
 // 1970 still has nanos in 0..999,999,999 (a Timestamp's rule).
 void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out);
+// A request's Timestamp `field` as a time: INVALID_ARGUMENT naming the field unless it lies
+// between 2000 and 2199 (no instant outside is one of ours).
+absl::StatusOr<absl::Time> TimeFromTimestamp(absl::string_view field,
+                                             const google::protobuf::Timestamp& ts);
 
 }  // namespace tc::services
 

@@ -10,8 +10,11 @@ std::shared_ptr<const ReferenceState> Load(pqxx::transaction_base& tx) {
   absl::StatusOr<clearing::ReferenceSnapshot> snapshot = store::LoadReferenceSnapshot(tx);
   TC_CHECK(snapshot.ok()) << snapshot.status().message();
   state->snapshot = std::move(*snapshot);
-  for (auto& [token_sha256, principal] : store::LoadPrincipals(tx)) {
-    state->principals_by_token_sha256.emplace(token_sha256, std::move(principal));
+  for (auto& [token_sha256, grant] : store::LoadTokenGrants(tx)) {
+    state->tokens_by_sha256.emplace(token_sha256, std::move(grant));
+  }
+  for (auto& [identity, principal] : store::LoadCertificateIdentities(tx)) {
+    state->principals_by_certificate.emplace(identity, std::move(principal));
   }
   state->holidays = store::LoadHolidays(tx);
   return state;

@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "clearing/reference_data.h"
 #include "core/clock.h"
+#include "store/access_store.h"
 #include "store/pg_pool.h"
 #include "store/reference_store.h"
 
@@ -28,7 +29,10 @@ namespace tc::services {
 
 struct ReferenceState {
   clearing::ReferenceSnapshot snapshot;
-  absl::flat_hash_map<std::string, store::PrincipalRecord> principals_by_token_sha256;
+  // Unrevoked tokens by digest (hex); expiry is checked against the clock when used.
+  absl::flat_hash_map<std::string, store::TokenGrant> tokens_by_sha256;
+  // Client-certificate identities (a SAN or the subject CN).
+  absl::flat_hash_map<std::string, store::PrincipalRecord> principals_by_certificate;
   absl::flat_hash_set<absl::CivilDay> holidays;
 };
 

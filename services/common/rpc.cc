@@ -11,6 +11,20 @@ namespace tc::services {
 namespace {
 
 constexpr char kRequestIdKey[] = "x-request-id";
+// How long recording a refusal may take (the database may be what refused).
+constexpr absl::Duration kAuditTime = absl::Seconds(2);
+
+std::string CodeName(const grpc::Status& status) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
+}
+
+// At most `max_bytes` of `text`, never ending inside a UTF-8 sequence (the column is text).
+absl::string_view Utf8Prefix(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
 
 absl::string_view NeutralMessage(absl::StatusCode code) {
   switch (code) {
@@ -76,16 +90,33 @@ grpc::Status Rpc::Run(grpc::ServerContext* context, absl::string_view method,
                       absl::FunctionRef<absl::Status(const Call&)> body) {
   const std::string request_id = NewRequestId();
   context->AddTrailingMetadata(kRequestIdKey, request_id);
+  absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
   absl::Status status = [&]() -> absl::Status {
-    absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
     if (!caller.ok()) return caller.status();
     if (absl::Status s = clearing::RequireRole(*caller, roles); !s.ok()) return s;
-    const absl::Time deadline =
-        std::min(absl::FromChrono(context->deadline()), clock_.Now() + max_time);
-    return body(Call{*caller, deadline, request_id, *context});
+    const absl::Time now = clock_.Now();
+    const absl::Time deadline = std::min(absl::FromChrono(context->deadline()), now + max_time);
+    return body(Call{*caller, now, deadline, request_id, *context});
   }();
   if (HidesInternals(status)) LogInternal(clock_.Now(), request_id, method, status);
-  return PublicStatus(status, request_id);
+  grpc::Status answer = PublicStatus(status, request_id);
+  if (caller.ok() && !answer.ok()) AuditRefusal({caller->principal_id, request_id}, method, answer);
+  return answer;
+}
+
+void Rpc::AuditRefusal(const store::Actor& actor, absl::string_view method,
+                       const grpc::Status& status) {
+  // Its own short transaction: the call's own one (if any) was rolled back. The message is
+  // what the caller was told, so no internals reach the audit log either; it is bounded
+  // because a refusal may quote the caller's input.
+  constexpr size_t kMaxMessageBytes = 1000;
+  const std::string message(Utf8Prefix(status.error_message(), kMaxMessageBytes));
+  const absl::Status written =
+      pool_.Transact({.deadline = clock_.Now() + kAuditTime}, [&](pqxx::work& tx) {
+        store::AuditRefusal(tx, actor, std::string(method), CodeName(status), message);
+        return absl::OkStatus();
+      });
+  if (!written.ok()) LogInternal(clock_.Now(), actor.request_id, method, written);
 }
 
 }  // namespace tc::services

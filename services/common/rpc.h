@@ -5,6 +5,11 @@
 // logged with the request ID and answered with the code, a neutral message and the ID.
 // Every response carries the request ID in the trailing metadata "x-request-id".
 //
+// The audit log gets every mutation from its handler, in the mutation's transaction, and
+// every refusal of an authenticated caller from here (outcome = the status code), so a
+// denied or invalid attempt is on record too. Unauthenticated calls are only logged: a
+// caller without credentials must not be able to make the server write.
+//
 //   grpc::Status PositionServiceImpl::ListTrades(grpc::ServerContext* context,
 //                                                const pb::ListTradesRequest* request,
 //                                                pb::ListTradesResponse* response) {
@@ -27,26 +32,37 @@
 #include "clearing/access.h"
 #include "core/clock.h"
 #include "services/common/auth.h"
+#include "store/pg_pool.h"
+#include "store/reference_store.h"
 
 namespace tc::services {
 
 // What a handler body knows about its call.
 struct Call {
   const Principal& caller;
+  absl::Time now;       // when the call started, from the server's clock
   absl::Time deadline;  // the client's deadline, capped by the method's time
   const std::string& request_id;
   grpc::ServerContext& context;
+
+  // Who acts, for the audit log.
+  store::Actor actor() const { return {caller.principal_id, request_id}; }
 };
 
 class Rpc {
  public:
-  Rpc(Authenticator& auth, const Clock& clock) : auth_(auth), clock_(clock) {}
+  Rpc(Authenticator& auth, store::PgPool& pool, const Clock& clock)
+      : auth_(auth), pool_(pool), clock_(clock) {}
 
   grpc::Status Run(grpc::ServerContext* context, absl::string_view method, clearing::RoleSet roles,
                    absl::Duration max_time, absl::FunctionRef<absl::Status(const Call&)> body);
 
  private:
+  void AuditRefusal(const store::Actor& actor, absl::string_view method,
+                    const grpc::Status& status);
+
   Authenticator& auth_;
+  store::PgPool& pool_;
   const Clock& clock_;
 };
 

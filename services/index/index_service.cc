@@ -302,8 +302,8 @@ grpc::Status IndexServiceImpl::SubmitIndexObservations(
                 }
               }
               if (accepted > 0) {
-                store::Audit(tx, call.caller.principal_id, "SubmitIndexObservations",
-                             "index_observations", {"accepted", "jump_flags"},
+                store::Audit(tx, call.actor(), "SubmitIndexObservations", "index_observations",
+                             {"accepted", "jump_flags"},
                              {absl::StrCat(accepted), absl::StrJoin(flags, ",")});
               }
               return absl::OkStatus();
@@ -366,8 +366,7 @@ grpc::Status IndexServiceImpl::ComputeFixing(Context* context,
                 flag.raised_at = now;
                 const store::RaisedFlag raised = store::RaiseIndexFlag(tx, flag);
                 if (raised.raised_now) {
-                  store::Audit(tx, call.caller.principal_id, "RaiseIndexFlag",
-                               absl::StrCat(raised.flag_id),
+                  store::Audit(tx, call.actor(), "RaiseIndexFlag", absl::StrCat(raised.flag_id),
                                {"index_code", "business_date", "kind"}, {code, date, "STALE"});
                 }
               }
@@ -417,8 +416,8 @@ grpc::Status IndexServiceImpl::ComputeFixing(Context* context,
               if (!store::FindIndexValue(tx, code, day)) {
                 store::InsertIndexValue(tx, code, day, row.value_micros, call.caller.principal_id);
               }
-              store::Audit(tx, call.caller.principal_id, "ComputeFixing",
-                           absl::StrCat(code, "/", date), {"value_micros", "method_version"},
+              store::Audit(tx, call.actor(), "ComputeFixing", absl::StrCat(code, "/", date),
+                           {"value_micros", "method_version"},
                            {absl::StrCat(row.value_micros), row.method_version});
               *response = FixingToProto(row);
               return absl::OkStatus();
@@ -516,8 +515,8 @@ grpc::Status IndexServiceImpl::ApproveIndexFlag(Context* context,
                              Utc(flag->approved_at)));
           }
           store::ApproveIndexFlag(tx, flag->flag_id, call.caller.principal_id, reason, now);
-          store::Audit(tx, call.caller.principal_id, "ApproveIndexFlag",
-                       absl::StrCat(flag->flag_id), {"index_code", "business_date", "reason"},
+          store::Audit(tx, call.actor(), "ApproveIndexFlag", absl::StrCat(flag->flag_id),
+                       {"index_code", "business_date", "reason"},
                        {flag->index_code, FormatBusinessDate(flag->business_date), reason});
           flag->approved_by = call.caller.principal_id;
           flag->approved_at = absl::FromUnixMicros(absl::ToUnixMicros(now));
@@ -546,8 +545,7 @@ grpc::Status IndexServiceImpl::SetFrozen(Context* context, absl::string_view met
             store::IndexFreezeRow row{index_code, frozen, why, call.caller.principal_id,
                                       absl::FromUnixMicros(absl::ToUnixMicros(now))};
             store::AppendIndexFreeze(tx, row);
-            store::Audit(tx, call.caller.principal_id, std::string(method), index_code, {"reason"},
-                         {why});
+            store::Audit(tx, call.actor(), std::string(method), index_code, {"reason"}, {why});
             latest = row;
           }
           *response = FreezeToProto(index_code, latest);
@@ -604,7 +602,7 @@ grpc::Status IndexServiceImpl::SetIndexSettings(Context* context,
           }
           store::UpsertIndexSettings(tx, settings, call.caller.principal_id, now);
           store::Audit(
-              tx, call.caller.principal_id, "SetIndexSettings", code,
+              tx, call.actor(), "SetIndexSettings", code,
               {"window_start_minutes", "window_minutes", "partitions", "min_partitions_filled",
                "stale_after_seconds", "max_jump_bps"},
               {absl::StrCat(settings.window_start_minutes), absl::StrCat(settings.window_minutes),

@@ -9,6 +9,7 @@
 #include "core/identifiers.h"
 #include "core/sha256.h"
 #include "core/status_macros.h"
+#include "services/common/page_token.h"
 #include "services/common/proto_convert.h"
 #include "settlement/ledger.h"
 #include "store/ledger_store.h"
@@ -29,20 +30,6 @@ absl::StatusOr<std::optional<absl::CivilDay>> OptionalDate(absl::string_view fie
   if (text.empty()) return std::nullopt;
   TC_ASSIGN_OR_RETURN(absl::CivilDay day, ParseBusinessDate(field, text));
   return day;
-}
-
-// A page token is the last entry id of the previous page, in decimal.
-absl::StatusOr<int64_t> ParsePageToken(const std::string& token) {
-  if (token.empty()) return 0;
-  int64_t after = 0;
-  const bool digits = std::all_of(token.begin(), token.end(), [](char c) {
-    return absl::ascii_isdigit(static_cast<unsigned char>(c));
-  });
-  if (!digits || !absl::SimpleAtoi(token, &after) || after <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("page_token \"", ShortenForMessage(token),
-                                                   "\" is not a token this service gave"));
-  }
-  return after;
 }
 
 }  // namespace
@@ -107,7 +94,7 @@ grpc::Status LedgerServiceImpl::ListJournalEntries(Context* context,
           TC_RETURN_IF_ERROR(ValidateIdentifier("ledger_account_id", request->ledger_account_id()));
         }
         TC_RETURN_IF_ERROR(CheckMemberFilter(request->member_id()));
-        TC_ASSIGN_OR_RETURN(query.after_entry_id, ParsePageToken(request->page_token()));
+        TC_ASSIGN_OR_RETURN(query.after_entry_id, ParseIdPageToken(request->page_token()));
         if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
           return absl::InvalidArgumentError(
               absl::StrCat("page_size ", request->page_size(), " is outside 0..", kMaxPageSize));

@@ -236,8 +236,8 @@ grpc::Status MarginServiceImpl::LoadIndexValues(Context* context,
           std::vector<std::string> sorted_codes(codes.begin(), codes.end());
           std::sort(sorted_codes.begin(), sorted_codes.end());
           response->set_loaded(store::UpsertIndexValues(tx, rows, call.caller.principal_id));
-          store::Audit(tx, call.caller.principal_id, "LoadIndexValues",
-                       absl::StrJoin(sorted_codes, ","), {"values"}, {absl::StrCat(rows.size())});
+          store::Audit(tx, call.actor(), "LoadIndexValues", absl::StrJoin(sorted_codes, ","),
+                       {"values"}, {absl::StrCat(rows.size())});
           return absl::OkStatus();
         });
       });
@@ -290,7 +290,7 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
                   tx, {input.version_id, day, store::ParameterSetStatus::kDraft,
                        call.caller.principal_id, "", response->SerializeAsString()});
               response->set_status(pb::PARAMETER_SET_STATUS_DRAFT);
-              store::Audit(tx, call.caller.principal_id, "CalibrateParameters", input.version_id,
+              store::Audit(tx, call.actor(), "CalibrateParameters", input.version_id,
                            {"business_date"}, {date});
               return absl::OkStatus();
             });
@@ -327,8 +327,8 @@ grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
           row->status = store::ParameterSetStatus::kApproved;
           row->approved_by = caller->principal_id;
           TC_ASSIGN_OR_RETURN(*response, ParseStoredSet(*row));
-          store::Audit(tx, caller->principal_id, "ApproveParameterSet", row->version,
-                       {"business_date"}, {FormatBusinessDate(row->business_date)});
+          store::Audit(tx, call.actor(), "ApproveParameterSet", row->version, {"business_date"},
+                       {FormatBusinessDate(row->business_date)});
           return absl::OkStatus();
         });
       });
@@ -488,7 +488,6 @@ grpc::Status MarginServiceImpl::RunMarginCycle(Context* context,
         TC_ASSIGN_OR_RETURN(absl::CivilDay day,
                             ParseBusinessDate("business_date", request->business_date()));
         const std::string date = FormatBusinessDate(day);
-        const Principal* caller = &call.caller;
         return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
           std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
           TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(*state));
@@ -502,7 +501,7 @@ grpc::Status MarginServiceImpl::RunMarginCycle(Context* context,
           response->set_parameter_version(outcome.parameter_version);
           response->set_accounts(outcome.accounts);
           response->set_changed(outcome.changed);
-          store::Audit(tx, caller->principal_id, "RunMarginCycle", date,
+          store::Audit(tx, call.actor(), "RunMarginCycle", date,
                        {"parameter_version", "accounts", "changed"},
                        {outcome.parameter_version, absl::StrCat(outcome.accounts),
                         absl::StrCat(outcome.changed)});

@@ -11,6 +11,7 @@
 #include "core/sha256.h"
 #include "core/status_macros.h"
 #include "services/common/proto_convert.h"
+#include "store/access_store.h"
 
 namespace tc::services {
 namespace {
@@ -20,6 +21,9 @@ using clearing::Role;
 constexpr absl::Duration kAdminTime = absl::Seconds(30);
 constexpr absl::Duration kReadTime = absl::Seconds(10);
 constexpr size_t kMinTokenLength = 16;
+// A token given with its principal (a seed file's) lasts a year unless the request says.
+constexpr int kDefaultTokenTtlDays = 365;
+constexpr int kMaxTokenTtlDays = 3650;
 
 absl::StatusOr<Role> RoleFromProto(pb::Role role) {
   switch (role) {
@@ -35,6 +39,8 @@ absl::StatusOr<Role> RoleFromProto(pb::Role role) {
       return Role::kRegulator;
     case pb::ROLE_INDEX_PROVIDER:
       return Role::kIndexProvider;
+    case pb::ROLE_RISK:
+      return Role::kRisk;
     default:
       return absl::InvalidArgumentError(absl::StrCat("principal.role ", role, " is not a role"));
   }
@@ -72,17 +78,16 @@ constexpr auto kAll = [](const auto&) { return true; };
 grpc::Status ReferenceDataServiceImpl::Mutate(
     Context* context, absl::string_view action,
     absl::FunctionRef<absl::StatusOr<std::string>()> prepare,
-    absl::FunctionRef<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&)> write) {
+    absl::FunctionRef<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&, const Call&)>
+        write) {
   return rpc_.Run(
       context, action, clearing::kAdminOnly, kAdminTime, [&](const Call& call) -> absl::Status {
         TC_ASSIGN_OR_RETURN(const std::string target, prepare());
         absl::Status status =
             pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
               std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-              TC_ASSIGN_OR_RETURN(const bool changed, write(tx, *state));
-              if (changed) {
-                store::Audit(tx, call.caller.principal_id, std::string(action), target, {}, {});
-              }
+              TC_ASSIGN_OR_RETURN(const bool changed, write(tx, *state, call));
+              if (changed) store::Audit(tx, call.actor(), std::string(action), target, {}, {});
               return absl::OkStatus();
             });
         cache_.Invalidate();
@@ -112,7 +117,7 @@ grpc::Status ReferenceDataServiceImpl::UpsertProduct(Context* context,
         *response = ToProto(*product);
         return product->product_code;
       },
-      [&](pqxx::work& tx, const ReferenceState&) -> absl::StatusOr<bool> {
+      [&](pqxx::work& tx, const ReferenceState&, const Call&) -> absl::StatusOr<bool> {
         return store::UpsertProduct(tx, *product);
       });
 }
@@ -129,7 +134,7 @@ grpc::Status ReferenceDataServiceImpl::UpsertInstrument(Context* context,
         *response = ToProto(*instrument);
         return instrument->instrument_id;
       },
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
+      [&](pqxx::work& tx, const ReferenceState& state, const Call&) -> absl::StatusOr<bool> {
         if (auto r = clearing::ValidateInstrument(*instrument, state.snapshot, "instrument")) {
           return ToStatus(*r);
         }
@@ -145,7 +150,7 @@ grpc::Status ReferenceDataServiceImpl::ListContractMonths(
       [&]() -> absl::StatusOr<std::string> {
         return request->product_code().empty() ? "*" : request->product_code();
       },
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
+      [&](pqxx::work& tx, const ReferenceState& state, const Call&) -> absl::StatusOr<bool> {
         const clearing::ReferenceSnapshot& snapshot = state.snapshot;
         if (!snapshot.open_business_date) {
           return absl::FailedPreconditionError("no business date is open to list from");
@@ -185,7 +190,7 @@ grpc::Status ReferenceDataServiceImpl::UpsertMember(Context* context,
         *response = ToProto(*member);
         return member->member_id;
       },
-      [&](pqxx::work& tx, const ReferenceState&) -> absl::StatusOr<bool> {
+      [&](pqxx::work& tx, const ReferenceState&, const Call&) -> absl::StatusOr<bool> {
         return store::UpsertMember(tx, *member);
       });
 }
@@ -202,7 +207,7 @@ grpc::Status ReferenceDataServiceImpl::UpsertAccount(Context* context,
         *response = ToProto(*account);
         return account->account_id;
       },
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
+      [&](pqxx::work& tx, const ReferenceState& state, const Call&) -> absl::StatusOr<bool> {
         if (auto r = clearing::ValidateAccount(*account, state.snapshot, "account")) {
           return ToStatus(*r);
         }
@@ -231,21 +236,35 @@ grpc::Status ReferenceDataServiceImpl::UpsertPrincipal(Context* context,
           return absl::InvalidArgumentError(
               "principal.member_id is required for ROLE_MEMBER and only for it");
         }
-        if (in.token().size() < kMinTokenLength) {
+        if (!in.token().empty() && in.token().size() < kMinTokenLength) {
           return absl::InvalidArgumentError(
               absl::StrCat("principal.token must be at least ", kMinTokenLength, " characters"));
+        }
+        if (in.token_ttl_days() < 0 || in.token_ttl_days() > kMaxTokenTtlDays) {
+          return absl::InvalidArgumentError(absl::StrCat("principal.token_ttl_days ",
+                                                         in.token_ttl_days(), " is not in 0..",
+                                                         kMaxTokenTtlDays));
         }
         *response = in;
         response->clear_token();
         return in.principal_id();
       },
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
+      [&](pqxx::work& tx, const ReferenceState& state, const Call& call) -> absl::StatusOr<bool> {
         if (!in.member_id().empty() && state.snapshot.FindMember(in.member_id()) == nullptr) {
           return absl::NotFoundError(
               absl::StrCat("principal.member_id '", in.member_id(), "' is not a known member"));
         }
-        return store::UpsertPrincipal(tx, {in.principal_id(), *role, in.member_id()},
-                                      Sha256(in.token()));
+        bool changed = store::UpsertPrincipal(tx, {in.principal_id(), *role, in.member_id()});
+        if (!in.token().empty()) {
+          const int ttl_days =
+              in.token_ttl_days() == 0 ? kDefaultTokenTtlDays : in.token_ttl_days();
+          TC_ASSIGN_OR_RETURN(const bool issued,
+                              store::EnsureSeedToken(tx, in.principal_id(), Sha256(in.token()),
+                                                     call.caller.principal_id, call.now,
+                                                     absl::Hours(24) * ttl_days));
+          changed = changed || issued;
+        }
+        return changed;
       });
 }
 
@@ -264,7 +283,7 @@ grpc::Status ReferenceDataServiceImpl::UpsertHoliday(Context* context,
         *response = request->holiday();
         return request->holiday().date();
       },
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
+      [&](pqxx::work& tx, const ReferenceState& state, const Call&) -> absl::StatusOr<bool> {
         if (state.snapshot.open_business_date == *day) {
           return absl::FailedPreconditionError(absl::StrCat(
               "holiday.date ", request->holiday().date(), " is the open business date"));
@@ -283,7 +302,7 @@ grpc::Status ReferenceDataServiceImpl::OpenFirstBusinessDate(
         TC_RETURN_IF_ERROR(day.status());
         return request->business_date();
       },
-      [&](pqxx::work& tx, const ReferenceState& state) -> absl::StatusOr<bool> {
+      [&](pqxx::work& tx, const ReferenceState& state, const Call&) -> absl::StatusOr<bool> {
         if (!clearing::BusinessCalendar(state.holidays).IsBusinessDay(*day)) {
           return absl::InvalidArgumentError(
               absl::StrCat("business_date ", request->business_date(), " is not a business day"));

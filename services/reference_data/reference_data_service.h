@@ -59,7 +59,8 @@ class ReferenceDataServiceImpl final : public tokenclear::v1::ReferenceDataServi
   grpc::Status Mutate(
       Context* context, absl::string_view action,
       absl::FunctionRef<absl::StatusOr<std::string>()> prepare,
-      absl::FunctionRef<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&)> write);
+      absl::FunctionRef<absl::StatusOr<bool>(pqxx::work&, const ReferenceState&, const Call&)>
+          write);
 
   // A read by a caller of `roles`, handed a recent reference state (`body` scopes what
   // it returns to the caller).

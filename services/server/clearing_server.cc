@@ -3,8 +3,11 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/sha256.h"
+#include "services/access/access_service.h"
+#include "services/access/audit_service.h"
 #include "services/cash/cash_service.h"
 #include "services/common/auth.h"
 #include "services/common/inflight_calls.h"
@@ -20,6 +23,7 @@
 #include "services/regulator/regulator_service.h"
 #include "services/trade_capture/trade_capture_service.h"
 #include "services/treasury/treasury_service.h"
+#include "store/access_store.h"
 #include "store/migrations.h"
 #include "store/pg_pool.h"
 #include "store/reference_store.h"
@@ -32,14 +36,50 @@ constexpr const char* kServiceNames[] = {
     "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
     "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
     "tokenclear.v1.TreasuryService",     "tokenclear.v1.CashService",
+    "tokenclear.v1.AccessService",       "tokenclear.v1.AuditService",
     "tokenclear.v1.MemberService"};
 
 absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const Clock& clock,
                                   const std::string& token) {
+  constexpr absl::Duration kBootstrapTokenTtl = absl::Hours(24 * 365);
   return pool.Transact({.deadline = clock.Now() + absl::Seconds(10)}, [&](pqxx::work& tx) {
-    store::UpsertPrincipal(tx, {"bootstrap-admin", store::Role::kAdmin, ""}, Sha256(token));
-    return absl::OkStatus();
+    store::UpsertPrincipal(tx, {"bootstrap-admin", store::Role::kAdmin, ""});
+    return store::EnsureSeedToken(tx, "bootstrap-admin", Sha256(token), "bootstrap-admin",
+                                  clock.Now(), kBootstrapTokenTtl)
+        .status();
   });
+}
+
+// "127.0.0.1:50051", "localhost:0", "[::1]:50051": plaintext may listen only there.
+bool IsLoopback(absl::string_view listen_address) {
+  const size_t colon = listen_address.rfind(':');
+  const absl::string_view host = listen_address.substr(0, colon);
+  return host == "localhost" || host == "[::1]" || absl::StartsWith(host, "127.");
+}
+
+// TLS, with client certificates verified against the client CA when one is given (a
+// client may still call with a bearer token and no certificate); plaintext only on
+// loopback and only when asked for.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListeningCredentials(
+    const ServerOptions& options) {
+  if (options.tls.has_value()) {
+    grpc::SslServerCredentialsOptions ssl(options.tls->client_ca_pem.empty()
+                                              ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                              : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+    ssl.pem_root_certs = options.tls->client_ca_pem;
+    ssl.pem_key_cert_pairs.push_back(
+        {options.tls->private_key_pem, options.tls->certificate_chain_pem});
+    return grpc::SslServerCredentials(ssl);
+  }
+  if (!options.allow_plaintext) {
+    return absl::InvalidArgumentError(
+        "no TLS certificate and key given; plaintext must be asked for (--plaintext)");
+  }
+  if (!IsLoopback(options.listen_address)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "plaintext is allowed on a loopback address only, not on ", options.listen_address));
+  }
+  return grpc::InsecureServerCredentials();
 }
 
 }  // namespace
@@ -59,8 +99,10 @@ struct ClearingServer::Parts {
   std::unique_ptr<IndexServiceImpl> index;
   std::unique_ptr<TreasuryServiceImpl> treasury;
   std::unique_ptr<CashServiceImpl> cash;
-  std::unique_ptr<MemberServiceImpl> member;
   std::unique_ptr<RegulatorServiceImpl> regulator;
+  std::unique_ptr<AccessServiceImpl> access;
+  std::unique_ptr<AuditServiceImpl> audit;
+  std::unique_ptr<MemberServiceImpl> member;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<Readiness> readiness;
 };
@@ -86,8 +128,8 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
     }
   }
   parts->cache = std::make_unique<ReferenceCache>(*parts->pool, clock);
-  parts->auth = std::make_unique<Authenticator>(*parts->cache);
-  parts->rpc = std::make_unique<Rpc>(*parts->auth, clock);
+  parts->auth = std::make_unique<Authenticator>(*parts->cache, clock);
+  parts->rpc = std::make_unique<Rpc>(*parts->auth, *parts->pool, clock);
   parts->ingestor =
       std::make_unique<TradeIngestor>(*parts->pool, *parts->cache, options.ingest_limits);
   parts->trade_capture =
@@ -104,15 +146,21 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   parts->treasury =
       std::make_unique<TreasuryServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
   parts->cash = std::make_unique<CashServiceImpl>(*parts->pool, *parts->cache, *parts->rpc, clock);
+  parts->regulator = std::make_unique<RegulatorServiceImpl>(*parts->pool, *parts->rpc);
   parts->member = std::make_unique<MemberServiceImpl>(*parts->pool, *parts->cache, *parts->rpc,
                                                       clock, *parts->cash);
-  parts->regulator = std::make_unique<RegulatorServiceImpl>(*parts->pool, *parts->rpc);
+
+  parts->access = std::make_unique<AccessServiceImpl>(*parts->pool, *parts->cache, *parts->rpc);
+  parts->audit = std::make_unique<AuditServiceImpl>(*parts->pool, *parts->rpc);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ListeningCredentials(options);
+  if (!credentials.ok()) return credentials.status();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen_address, *credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   // The sync server runs a thread per active call; each call holds at most one database
@@ -129,8 +177,10 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   builder.RegisterService(parts->index.get());
   builder.RegisterService(parts->treasury.get());
   builder.RegisterService(parts->cash.get());
-  builder.RegisterService(parts->member.get());
   builder.RegisterService(parts->regulator.get());
+  builder.RegisterService(parts->access.get());
+  builder.RegisterService(parts->audit.get());
+  builder.RegisterService(parts->member.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

@@ -3,7 +3,10 @@
 // NOT_SERVING, streams end after their current batch, in-flight calls drain, then the
 // server stops).
 //
-//   ServerOptions options{.listen_address = "127.0.0.1:50051", .pg_url = url};
+//   ServerOptions options;
+//   options.listen_address = "127.0.0.1:50051";
+//   options.pg_url = url;
+//   options.tls = TlsOptions{cert_pem, key_pem, client_ca_pem};
 //   absl::StatusOr<std::unique_ptr<ClearingServer>> server = ClearingServer::Start(options);
 //   (*server)->Shutdown(absl::Seconds(10));
 #ifndef TOKENCLEAR_SERVICES_CLEARING_SERVER_H_
@@ -12,6 +15,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,6 +24,15 @@
 #include "services/trade_capture/trade_ingestor.h"
 
 namespace tc::services {
+
+// The server's TLS material, PEM text.
+struct TlsOptions {
+  std::string certificate_chain_pem;
+  std::string private_key_pem;
+  // When set, clients may present a certificate signed by this CA (mutual TLS); its
+  // identity is mapped to a principal (services/common/auth.h).
+  std::string client_ca_pem;
+};
 
 struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";  // port 0 picks a free port
@@ -35,6 +48,10 @@ struct ServerOptions {
   std::string bootstrap_admin_token;
   // How often health checks that PostgreSQL answers (services/readiness.h).
   absl::Duration readiness_interval = absl::Seconds(1);
+  // TLS; without it the server speaks plaintext, only when allowed here and only on a
+  // loopback listen address.
+  std::optional<TlsOptions> tls;
+  bool allow_plaintext = false;
   // Every read of the current time (core/clock.h); a test may pass a FixedClock.
   const Clock* clock = &Clock::Real();
 };

@@ -34,7 +34,8 @@ grpc::Status TradeCaptureServiceImpl::SubmitTrades(grpc::ServerContext* context,
                   [&](const Call& call) -> absl::Status {
                     TC_ASSIGN_OR_RETURN(
                         IngestResult result,
-                        ingestor_.Ingest(call.caller, request->events(), nullptr, call.deadline));
+                        ingestor_.Ingest(call.caller, call.request_id, request->events(), nullptr,
+                                         call.deadline));
                     response->set_business_date(result.business_date);
                     for (pb::TradeResult& r : result.results) {
                       *response->add_results() = std::move(r);
@@ -85,8 +86,8 @@ absl::Status TradeCaptureServiceImpl::ServeFeed(
     }
     FeedPosition position{feed_id, message.batch().first_sequence(), session_epoch};
     TC_ASSIGN_OR_RETURN(IngestResult result,
-                        ingestor_.Ingest(call.caller, message.batch().events(), &position,
-                                         BatchDeadline(call, clock_)));
+                        ingestor_.Ingest(call.caller, call.request_id, message.batch().events(),
+                                         &position, BatchDeadline(call, clock_)));
     pb::FeedReply ack;
     pb::FeedBatchAck* batch_ack = ack.mutable_batch_ack();
     batch_ack->set_first_sequence(position.first_sequence);

@@ -121,7 +121,7 @@ absl::StatusOr<int64_t> AdvanceFeed(pqxx::transaction_base& tx, const FeedPositi
   return advance.last_sequence;
 }
 
-void AuditBatch(pqxx::transaction_base& tx, const Principal& caller, const FeedPosition* feed,
+void AuditBatch(pqxx::transaction_base& tx, const store::Actor& actor, const FeedPosition* feed,
                 const std::vector<clearing::EventResult>& results) {
   int accepted = 0, replayed = 0, rejected = 0;
   for (const clearing::EventResult& r : results) {
@@ -130,7 +130,7 @@ void AuditBatch(pqxx::transaction_base& tx, const Principal& caller, const FeedP
     rejected += r.outcome == clearing::Outcome::kRejected;
   }
   if (accepted == 0) return;  // nothing changed
-  store::Audit(tx, caller.principal_id, "SubmitTrades",
+  store::Audit(tx, actor, "SubmitTrades",
                feed != nullptr ? absl::StrCat("feed:", feed->feed_id) : "batch",
                {"accepted", "already_accepted", "rejected", "first_key", "last_key"},
                {absl::StrCat(accepted), absl::StrCat(replayed), absl::StrCat(rejected),
@@ -140,7 +140,7 @@ void AuditBatch(pqxx::transaction_base& tx, const Principal& caller, const FeedP
 }  // namespace
 
 absl::StatusOr<IngestResult> TradeIngestor::Ingest(
-    const Principal& caller,
+    const Principal& caller, const std::string& request_id,
     const google::protobuf::RepeatedPtrField<tokenclear::v1::TradeEvent>& request_events,
     const FeedPosition* feed, absl::Time deadline) {
   if (request_events.size() > limits_.max_events) {
@@ -209,7 +209,7 @@ absl::StatusOr<IngestResult> TradeIngestor::Ingest(
           const int i = converted.request_index[k];
           out.results[i] = ToProto(results[k], absl::StrCat("events[", i, "]"));
         }
-        if (!results.empty()) AuditBatch(tx, caller, feed, results);
+        if (!results.empty()) AuditBatch(tx, {caller.principal_id, request_id}, feed, results);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

@@ -64,8 +64,9 @@ class TradeIngestor {
   TradeIngestor(store::PgPool& pool, ReferenceCache& cache, IngestLimits limits)
       : pool_(pool), cache_(cache), limits_(limits) {}
 
+  // `request_id` names the call in the audit log.
   absl::StatusOr<IngestResult> Ingest(
-      const Principal& caller,
+      const Principal& caller, const std::string& request_id,
       const google::protobuf::RepeatedPtrField<tokenclear::v1::TradeEvent>& events,
       const FeedPosition* feed, absl::Time deadline);
 

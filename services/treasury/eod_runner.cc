@@ -255,8 +255,7 @@ struct EodRunner::StepOutput {
   int64_t rows = 0;
 };
 
-absl::StatusOr<store::EodRunRow> EodRunner::Begin(absl::CivilDay day,
-                                                  const std::string& principal) {
+absl::StatusOr<store::EodRunRow> EodRunner::Begin(absl::CivilDay day, const store::Actor& actor) {
   store::EodRunRow run;
   TC_RETURN_IF_ERROR(pool_.Transact(
       {.deadline = clock_.Now() + absl::Seconds(30)}, [&](pqxx::work& tx) -> absl::Status {
@@ -271,9 +270,11 @@ absl::StatusOr<store::EodRunRow> EodRunner::Begin(absl::CivilDay day,
                     ? absl::StrCat(" ", FormatBusinessDate(*state->snapshot.open_business_date))
                     : std::string(" (none is open)")));
           }
-          run = store::EodRunRow{
-              day,         store::EodRunStatus::kRunning, 0, principal, now, now, "", std::nullopt,
-              std::nullopt};
+          run = store::EodRunRow{day,         store::EodRunStatus::kRunning,
+                                 0,           actor.principal_id,
+                                 now,         now,
+                                 "",          std::nullopt,
+                                 std::nullopt};
           store::InsertEodRun(tx, run);
         } else {
           run = *std::move(stored);
@@ -292,7 +293,7 @@ absl::StatusOr<store::EodRunRow> EodRunner::Begin(absl::CivilDay day,
           run.updated_at = now;
           store::UpdateEodRun(tx, run);
         }
-        store::Audit(tx, principal, "RunEndOfDay", FormatBusinessDate(day), {"steps_done", "pass"},
+        store::Audit(tx, actor, "RunEndOfDay", FormatBusinessDate(day), {"steps_done", "pass"},
                      {absl::StrCat(run.steps_done), absl::StrCat(run.pass)});
         return absl::OkStatus();
       }));
@@ -300,7 +301,7 @@ absl::StatusOr<store::EodRunRow> EodRunner::Begin(absl::CivilDay day,
 }
 
 absl::StatusOr<store::EodRunRow> EodRunner::Run(
-    absl::CivilDay day, const std::string& principal, std::optional<EodStep> stop_after,
+    absl::CivilDay day, const store::Actor& actor, std::optional<EodStep> stop_after,
     absl::FunctionRef<void(const EodProgressEvent&)> progress) {
   // The run's lock lives on its own connection for the length of the run.
   std::unique_ptr<pqxx::connection> lock;
@@ -314,7 +315,7 @@ absl::StatusOr<store::EodRunRow> EodRunner::Run(
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat("database unreachable: ", e.what()));
   }
-  TC_ASSIGN_OR_RETURN(store::EodRunRow run, Begin(day, principal));
+  TC_ASSIGN_OR_RETURN(store::EodRunRow run, Begin(day, actor));
   const absl::Span<const EodStep> steps =
       run.pass == 1 ? absl::Span<const EodStep>(kRunSteps) : kCorrectionSteps;
   if (run.status == store::EodRunStatus::kComplete) {
@@ -324,7 +325,7 @@ absl::StatusOr<store::EodRunRow> EodRunner::Run(
   // Bounded: one iteration per step of the pass.
   for (size_t i = 0; i < steps.size(); ++i) {
     const EodStep step = steps[i];
-    absl::StatusOr<StepOutcome> outcome = RunStep(day, step, principal, progress);
+    absl::StatusOr<StepOutcome> outcome = RunStep(day, step, actor, progress);
     if (!outcome.ok()) {
       TC_RETURN_IF_ERROR(
           Finish(day, store::EodRunStatus::kFailed,
@@ -344,7 +345,7 @@ absl::StatusOr<store::EodRunRow> EodRunner::Run(
 }
 
 absl::StatusOr<EodRunner::StepOutcome> EodRunner::RunStep(
-    absl::CivilDay day, EodStep step, const std::string& principal,
+    absl::CivilDay day, EodStep step, const store::Actor& actor,
     absl::FunctionRef<void(const EodProgressEvent&)> progress) {
   const absl::Time started = clock_.Now();
   StepOutcome outcome = StepOutcome::kRan;
@@ -366,11 +367,11 @@ absl::StatusOr<EodRunner::StepOutcome> EodRunner::RunStep(
           return absl::OkStatus();
         }
         progress({step, "STARTED", 0, 0, absl::ZeroDuration()});
-        TC_ASSIGN_OR_RETURN(StepOutput out, Execute(tx, day, step, principal, run->pass));
+        TC_ASSIGN_OR_RETURN(StepOutput out, Execute(tx, day, step, actor, run->pass));
         const absl::Time finished = clock_.Now();
         store::InsertEodStep(
             tx, {day, run->pass, number, std::string(settlement::EodStepName(step)), out.inputs,
-                 out.outputs, out.rows, principal, started, finished});
+                 out.outputs, out.rows, actor.principal_id, started, finished});
         if (run->pass == 1) run->steps_done = number;
         run->updated_at = finished;
         if (step == EodStep::kLockPrices || step == EodStep::kOpenNextDay) {
@@ -391,7 +392,7 @@ absl::StatusOr<EodRunner::StepOutcome> EodRunner::RunStep(
 }
 
 absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::CivilDay day,
-                                                         EodStep step, const std::string& principal,
+                                                         EodStep step, const store::Actor& actor,
                                                          int pass) {
   const std::string date = FormatBusinessDate(day);
   std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
@@ -463,7 +464,8 @@ absl::StatusOr<EodRunner::StepOutput> EodRunner::Execute(pqxx::work& tx, absl::C
     case EodStep::kLedgerPostings: {
       TC_ASSIGN_OR_RETURN(std::vector<settlement::JournalEntry> entries,
                           PlanDayPostings(tx, day, pass));
-      TC_RETURN_IF_ERROR(store::PostJournalEntries(tx, entries, principal, clock_.Now()).status());
+      TC_RETURN_IF_ERROR(
+          store::PostJournalEntries(tx, entries, actor.principal_id, clock_.Now()).status());
       store::LedgerCheck check = store::CheckLedger(tx);
       if (!check.ok()) {
         return absl::InternalError(absl::StrCat("ledger check after posting: ",
@@ -565,15 +567,15 @@ absl::StatusOr<store::EodRunRow> EodRunner::Finish(absl::CivilDay day, store::Eo
   });
 }
 
-absl::StatusOr<store::EodRunRow> EodRunner::Stop(absl::CivilDay day, const std::string& principal) {
+absl::StatusOr<store::EodRunRow> EodRunner::Stop(absl::CivilDay day, const store::Actor& actor) {
   return ChangeRun(day, [&](pqxx::work& tx, store::EodRunRow& run) -> absl::StatusOr<bool> {
     if (run.status == store::EodRunStatus::kComplete) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the end-of-day run of ", FormatBusinessDate(day), " is complete: nothing to stop"));
     }
     run.status = store::EodRunStatus::kStopped;
-    run.message = absl::StrCat("stopped by ", principal);
-    store::Audit(tx, principal, "StopEndOfDay", FormatBusinessDate(day), {"steps_done"},
+    run.message = absl::StrCat("stopped by ", actor.principal_id);
+    store::Audit(tx, actor, "StopEndOfDay", FormatBusinessDate(day), {"steps_done"},
                  {absl::StrCat(run.steps_done)});
     return true;
   });

@@ -68,12 +68,12 @@ class EodRunner {
   // do not follow from the trades) marks the run FAILED and returns that step's status.
   // ABORTED when the date's run is held elsewhere; FAILED_PRECONDITION for a date that is
   // neither the open date nor a date with a run.
-  absl::StatusOr<store::EodRunRow> Run(absl::CivilDay day, const std::string& principal,
+  absl::StatusOr<store::EodRunRow> Run(absl::CivilDay day, const store::Actor& actor,
                                        std::optional<settlement::EodStep> stop_after,
                                        absl::FunctionRef<void(const EodProgressEvent&)> progress);
 
   // Asks a running run to stop after its current step (or marks an idle one STOPPED).
-  absl::StatusOr<store::EodRunRow> Stop(absl::CivilDay day, const std::string& principal);
+  absl::StatusOr<store::EodRunRow> Stop(absl::CivilDay day, const store::Actor& actor);
 
   // Recomputes the frozen positions, the variation margin and the ledger postings of a
   // finished date from its recorded inputs and compares digests with the recorded ones.
@@ -82,12 +82,12 @@ class EodRunner {
  private:
   struct StepOutput;
   enum class StepOutcome { kRan, kSkipped, kStopped };
-  absl::StatusOr<store::EodRunRow> Begin(absl::CivilDay day, const std::string& principal);
+  absl::StatusOr<store::EodRunRow> Begin(absl::CivilDay day, const store::Actor& actor);
   absl::StatusOr<StepOutcome> RunStep(absl::CivilDay day, settlement::EodStep step,
-                                      const std::string& principal,
+                                      const store::Actor& actor,
                                       absl::FunctionRef<void(const EodProgressEvent&)> progress);
   absl::StatusOr<StepOutput> Execute(pqxx::work& tx, absl::CivilDay day, settlement::EodStep step,
-                                     const std::string& principal, int pass);
+                                     const store::Actor& actor, int pass);
   absl::StatusOr<store::EodRunRow> Finish(absl::CivilDay day, store::EodRunStatus status,
                                           const std::string& message);
   // Loads the date's run for update and stores what `change` made of it, in one

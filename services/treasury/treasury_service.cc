@@ -256,7 +256,7 @@ grpc::Status TreasuryServiceImpl::SubmitSettlementPrices(
             }
           }
           store::Audit(
-              tx, call.caller.principal_id, "SubmitSettlementPrices", request->business_date(),
+              tx, call.actor(), "SubmitSettlementPrices", request->business_date(),
               {"accepted", "already_accepted"},
               {absl::StrCat(response->accepted()), absl::StrCat(response->already_accepted())});
           return absl::OkStatus();
@@ -298,8 +298,8 @@ grpc::Status TreasuryServiceImpl::ProposeSettlementPrices(
                                   p.previous_settlement_micros, false});
           }
           store::InsertPriceSet(tx, set, settlement::ProposalInputsDigest(inputs), clock_.Now());
-          store::Audit(tx, call.caller.principal_id, "ProposeSettlementPrices",
-                       request->business_date(), {"version", "prices"},
+          store::Audit(tx, call.actor(), "ProposeSettlementPrices", request->business_date(),
+                       {"version", "prices"},
                        {absl::StrCat(set.version), absl::StrCat(set.prices.size())});
           *response = SetToProto(set);
           return absl::OkStatus();
@@ -345,8 +345,8 @@ grpc::Status TreasuryServiceImpl::ApproveSettlementPrices(
           store::ApprovePriceSet(tx, day, set.version, call.caller.principal_id, now);
           set.status = store::PriceSetStatus::kApproved;
           set.approved_by = call.caller.principal_id;
-          store::Audit(tx, call.caller.principal_id, "ApproveSettlementPrices",
-                       request->business_date(), {"version"}, {absl::StrCat(set.version)});
+          store::Audit(tx, call.actor(), "ApproveSettlementPrices", request->business_date(),
+                       {"version"}, {absl::StrCat(set.version)});
           *response = SetToProto(set);
           return absl::OkStatus();
         });
@@ -422,8 +422,8 @@ grpc::Status TreasuryServiceImpl::CorrectSettlementPrices(
             inputs.Add(p.price.price.instrument_id).Add(p.price.price.price_micros);
           }
           store::InsertPriceSet(tx, set, inputs.Finish(), clock_.Now());
-          store::Audit(tx, call.caller.principal_id, "CorrectSettlementPrices",
-                       request->business_date(), {"version", "corrects_version", "reason"},
+          store::Audit(tx, call.actor(), "CorrectSettlementPrices", request->business_date(),
+                       {"version", "corrects_version", "reason"},
                        {absl::StrCat(set.version), absl::StrCat(locked->version), set.reason});
           *response = SetToProto(set);
           return absl::OkStatus();
@@ -487,8 +487,7 @@ grpc::Status TreasuryServiceImpl::RunEndOfDay(Context* context,
           message.set_elapsed_micros(absl::ToInt64Microseconds(e.elapsed));
           writer->Write(message);
         };
-        TC_RETURN_IF_ERROR(
-            runner_.Run(day, call.caller.principal_id, stop_after, progress).status());
+        TC_RETURN_IF_ERROR(runner_.Run(day, call.actor(), stop_after, progress).status());
         TC_ASSIGN_OR_RETURN(pb::EodRun run, RunStatus(day));
         pb::EodProgress last;
         last.set_business_date(date);
@@ -522,7 +521,7 @@ grpc::Status TreasuryServiceImpl::StopEndOfDay(Context* context,
                     TC_ASSIGN_OR_RETURN(
                         absl::CivilDay day,
                         ParseBusinessDate("business_date", request->business_date()));
-                    TC_RETURN_IF_ERROR(runner_.Stop(day, call.caller.principal_id).status());
+                    TC_RETURN_IF_ERROR(runner_.Stop(day, call.actor()).status());
                     TC_ASSIGN_OR_RETURN(*response, RunStatus(day));
                     return absl::OkStatus();
                   });

@@ -103,14 +103,20 @@ ABSL_FLAG(int64_t, after, 0, "member notifications: only those after this notifi
 ABSL_FLAG(bool, follow, false,
           "member notifications: keep printing new ones as they come (until interrupted)");
 
+ABSL_FLAG(int, ttl_days, 90, "token issue: days until the token expires (1..3650)");
+ABSL_FLAG(std::string, label, "", "token issue: what the token is for");
+ABSL_FLAG(std::string, principal, "", "token list, audit list: only this principal's");
+ABSL_FLAG(std::string, action, "", "audit list: only this action (method or step)");
+ABSL_FLAG(std::string, outcome, "", "audit list: only this outcome (OK or a status code)");
+ABSL_FLAG(std::string, request_id, "", "audit list: only this call's rows");
+
 namespace tc::clearctl {
 namespace {
 
 // Every noun's commands, in usage order.
 constexpr absl::Span<const Command> (*kNouns[])() = {
-    ReferenceCommands,  TradeCommands,  MarginCommands, IndexCommands,
-    SettlementCommands, LedgerCommands, CashCommands, MemberCommands,
-    ReportCommands,
+    ReferenceCommands, TradeCommands, MarginCommands, IndexCommands,  SettlementCommands,
+    LedgerCommands,    CashCommands,  MemberCommands, AccessCommands, ReportCommands,
 };
 
 std::string Usage() {

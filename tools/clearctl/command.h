@@ -90,6 +90,7 @@ absl::Span<const Command> LedgerCommands();      // ledger.cc
 absl::Span<const Command> SettlementCommands();  // settlement.cc
 absl::Span<const Command> CashCommands();        // cash.cc
 absl::Span<const Command> ReportCommands();      // reports.cc
+absl::Span<const Command> AccessCommands();      // access.cc
 absl::Span<const Command> MemberCommands();      // member.cc
 
 // With --json the response as the API's JSON (proto field names, indented), else the

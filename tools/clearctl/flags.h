@@ -48,5 +48,11 @@ ABSL_DECLARE_FLAG(std::string, direction);
 ABSL_DECLARE_FLAG(bool, open);
 ABSL_DECLARE_FLAG(int64_t, after);
 ABSL_DECLARE_FLAG(bool, follow);
+ABSL_DECLARE_FLAG(int, ttl_days);
+ABSL_DECLARE_FLAG(std::string, label);
+ABSL_DECLARE_FLAG(std::string, principal);
+ABSL_DECLARE_FLAG(std::string, action);
+ABSL_DECLARE_FLAG(std::string, outcome);
+ABSL_DECLARE_FLAG(std::string, request_id);
 
 #endif  // TOKENCLEAR_TOOLS_CLEARCTL_FLAGS_H_
