@@ -13,7 +13,8 @@ packages=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
-  postgresql-15 postgresql-client-15 libxml2-dev libxml2-utils
+  postgresql-15 postgresql-client-15 libxml2-dev libxml2-utils openssl
+  python3-grpcio python3-protobuf
 )
 # The test command's second build (build-asan/): clang 14, its sanitizer and libFuzzer
 # runtimes, and llvm-symbolizer for readable stacks.
