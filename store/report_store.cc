@@ -160,6 +160,21 @@ reporting::ReportableLevels LoadReportableLevels(pqxx::transaction_base& tx) {
   return levels;
 }
 
+int64_t UpsertReportableLevel(pqxx::transaction_base& tx, const std::string& product_code,
+                              int64_t level_contracts) {
+  return tx
+      .exec_params(
+          "INSERT INTO reportable_levels VALUES ($1, $2) ON CONFLICT (product_code) DO UPDATE"
+          " SET level_contracts = EXCLUDED.level_contracts"
+          " WHERE reportable_levels.level_contracts <> EXCLUDED.level_contracts",
+          product_code, level_contracts)
+      .affected_rows();
+}
+
+bool ProductExists(pqxx::transaction_base& tx, const std::string& product_code) {
+  return !tx.exec_params("SELECT 1 FROM products WHERE product_code = $1", product_code).empty();
+}
+
 void InsertReportFiles(pqxx::transaction_base& tx, const std::vector<ReportFileRow>& files) {
   for (const ReportFileRow& f : files) {
     tx.exec_params(

@@ -31,6 +31,11 @@ reporting::ReportDay LoadReportDay(pqxx::transaction_base& tx, absl::CivilDay da
 
 // The '*' row is the default.
 reporting::ReportableLevels LoadReportableLevels(pqxx::transaction_base& tx);
+// Sets a product's level ('*': the default); returns 1 when it changed, 0 when it was so.
+int64_t UpsertReportableLevel(pqxx::transaction_base& tx, const std::string& product_code,
+                              int64_t level_contracts);
+// Whether `product_code` is a product of the reference data.
+bool ProductExists(pqxx::transaction_base& tx, const std::string& product_code);
 
 struct ReportFileRow {
   absl::CivilDay business_date{};

@@ -86,6 +86,8 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.LedgerService/CheckLedger", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.RegulatorService/ListReports", {Who::kTreasury, Who::kRegulator}},
     {"tokenclear.v1.RegulatorService/GetReport", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.RegulatorService/ListReportableLevels", {Who::kTreasury, Who::kRegulator}},
+    {"tokenclear.v1.RegulatorService/SetReportableLevel", {Who::kAdmin}},
     {"tokenclear.v1.IndexService/SubmitIndexObservations", {Who::kIndexProvider}},
     {"tokenclear.v1.IndexService/ComputeFixing", {Who::kTreasury}},
     {"tokenclear.v1.IndexService/GetFixing", kEveryRole},

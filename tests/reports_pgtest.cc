@@ -227,6 +227,15 @@ class ReportsTest : public ::testing::Test {
     return status;
   }
 
+  grpc::Status SetLevel(const std::string& product, int64_t level, const std::string& token,
+                        pb::SetReportableLevelResponse* response) {
+    pb::SetReportableLevelRequest request;
+    request.mutable_level()->set_product_code(product);
+    request.mutable_level()->set_level_contracts(level);
+    return Call(*regulator_, &pb::RegulatorService::Stub::SetReportableLevel, token, request,
+                response);
+  }
+
   std::vector<pb::ReportFile> List(const std::string& date) {
     pb::ListReportsRequest request;
     request.set_business_date(date);
@@ -518,8 +527,9 @@ std::map<std::string, int64_t> ReportsTest::CheckDay(const std::string& date) {
 
 TEST_F(ReportsTest, SeededThreeDaysReconcileWithPositionsMarginAndTheLedger) {
   LoadHistory();
-  Exec(absl::StrCat("UPDATE reportable_levels SET level_contracts = ", kLevel,
-                    " WHERE product_code = '*'"));
+  pb::SetReportableLevelResponse set;
+  ASSERT_TRUE(SetLevel("*", kLevel, kAdminToken, &set).ok());
+  EXPECT_TRUE(set.changed());
   std::mt19937_64 rng(20261123);
   auto uniform = [&rng](int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
@@ -658,6 +668,45 @@ TEST_F(ReportsTest, OnlyTreasuryAndTheRegulatorReadReportsAndBadRequestsNameTheF
   EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("pass -1"));
   EXPECT_TRUE(List(kDays[0]).empty());
+}
+
+TEST_F(ReportsTest, OnlyAnAdminSetsAReportableLevelAndItIsAudited) {
+  pb::SetReportableLevelResponse set;
+  EXPECT_EQ(SetLevel("TKF", 100, kTreasuryToken, &set).error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_EQ(SetLevel("TKF", 100, kRegulatorToken, &set).error_code(), grpc::PERMISSION_DENIED);
+  grpc::Status status = SetLevel("TKX", 100, kAdminToken, &set);
+  EXPECT_EQ(status.error_code(), grpc::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "level.product_code TKX is not a product");
+  status = SetLevel("TKF", 0, kAdminToken, &set);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "level.level_contracts 0 is outside 1..9999999");
+  status = SetLevel("TK F", 5, kAdminToken, &set);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("level.product_code"));
+  EXPECT_EQ(Rows("SELECT product_code, level_contracts FROM reportable_levels ORDER BY 1"),
+            (std::vector<std::string>{"*|25"}));
+
+  ASSERT_TRUE(SetLevel("TKF", 100, kAdminToken, &set).ok());
+  EXPECT_TRUE(set.changed());
+  ASSERT_TRUE(SetLevel("TKF", 100, kAdminToken, &set).ok());
+  EXPECT_FALSE(set.changed()) << "the same level again changes nothing";
+  pb::ListReportableLevelsResponse levels;
+  ASSERT_TRUE(Call(*regulator_, &pb::RegulatorService::Stub::ListReportableLevels, kRegulatorToken,
+                   pb::ListReportableLevelsRequest(), &levels)
+                  .ok());
+  ASSERT_EQ(levels.levels_size(), 2);
+  EXPECT_EQ(levels.levels(0).product_code(), "*");
+  EXPECT_EQ(levels.levels(0).level_contracts(), 25);
+  EXPECT_EQ(levels.levels(1).product_code(), "TKF");
+  EXPECT_EQ(levels.levels(1).level_contracts(), 100);
+  // One audit row for the one change; the refusals are audited as refusals.
+  EXPECT_EQ(Rows("SELECT principal_id, target, detail->>'level_contracts' FROM audit_log"
+                 " WHERE action = 'SetReportableLevel' AND outcome = 'OK'"),
+            (std::vector<std::string>{"bootstrap-admin|TKF|100"}));
+  EXPECT_EQ(Rows("SELECT outcome FROM audit_log WHERE action = 'SetReportableLevel'"
+                 " AND outcome <> 'OK' ORDER BY audit_id"),
+            (std::vector<std::string>{"PERMISSION_DENIED", "PERMISSION_DENIED", "NOT_FOUND",
+                                      "INVALID_ARGUMENT", "INVALID_ARGUMENT"}));
 }
 
 }  // namespace

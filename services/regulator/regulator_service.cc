@@ -4,6 +4,7 @@
 #include "core/business_date.h"
 #include "core/identifiers.h"
 #include "core/status_macros.h"
+#include "store/reference_store.h"
 #include "store/report_store.h"
 
 namespace tc::services {
@@ -12,6 +13,8 @@ namespace {
 namespace pb = ::tokenclear::v1;
 
 constexpr absl::Duration kReadTime = absl::Seconds(30);
+constexpr absl::Duration kWriteTime = absl::Seconds(30);
+constexpr int64_t kMaxLevelContracts = 9'999'999;  // a Part 17 quantity's 7 columns
 constexpr const char* kKinds[] = {"DAILY_CLEARING", "LARGE_TRADER_CSV", "LARGE_TRADER_PART17",
                                   "POSITION_REPORTS"};
 
@@ -89,6 +92,59 @@ grpc::Status RegulatorServiceImpl::GetReport(Context* context, const pb::GetRepo
           }
           return absl::NotFoundError(absl::StrCat("business_date ", request->business_date(),
                                                   " has no pass ", pass, " (latest ", latest, ")"));
+        });
+      });
+}
+
+grpc::Status RegulatorServiceImpl::ListReportableLevels(
+    Context* context, const pb::ListReportableLevelsRequest*,
+    pb::ListReportableLevelsResponse* response) {
+  return rpc_.Run(context, "ListReportableLevels", clearing::kSettlementReaders, kReadTime,
+                  [&](const Call& call) -> absl::Status {
+                    return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) {
+                      const reporting::ReportableLevels levels = store::LoadReportableLevels(tx);
+                      pb::ReportableLevel* all = response->add_levels();
+                      all->set_product_code("*");
+                      all->set_level_contracts(levels.default_contracts);
+                      for (const auto& [product, level] : levels.by_product) {
+                        pb::ReportableLevel* out = response->add_levels();
+                        out->set_product_code(product);
+                        out->set_level_contracts(level);
+                      }
+                      return absl::OkStatus();
+                    });
+                  });
+}
+
+grpc::Status RegulatorServiceImpl::SetReportableLevel(Context* context,
+                                                      const pb::SetReportableLevelRequest* request,
+                                                      pb::SetReportableLevelResponse* response) {
+  return rpc_.Run(
+      context, "SetReportableLevel", clearing::kAdminOnly, kWriteTime,
+      [&](const Call& call) -> absl::Status {
+        const pb::ReportableLevel& level = request->level();
+        if (level.product_code() != "*") {
+          TC_RETURN_IF_ERROR(ValidateIdentifier("level.product_code", level.product_code()));
+        }
+        if (level.level_contracts() < 1 || level.level_contracts() > kMaxLevelContracts) {
+          return absl::InvalidArgumentError(absl::StrCat("level.level_contracts ",
+                                                         level.level_contracts(), " is outside 1..",
+                                                         kMaxLevelContracts));
+        }
+        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+          if (level.product_code() != "*" && !store::ProductExists(tx, level.product_code())) {
+            return absl::NotFoundError(
+                absl::StrCat("level.product_code ", level.product_code(), " is not a product"));
+          }
+          const bool changed =
+              store::UpsertReportableLevel(tx, level.product_code(), level.level_contracts()) > 0;
+          if (changed) {
+            store::Audit(tx, call.actor(), "SetReportableLevel", level.product_code(),
+                         {"level_contracts"}, {absl::StrCat(level.level_contracts())});
+          }
+          *response->mutable_level() = level;
+          response->set_changed(changed);
+          return absl::OkStatus();
         });
       });
 }

@@ -1,6 +1,7 @@
 // gRPC RegulatorService: the regulatory reports the end-of-day run stored for a business
 // date (services/regulator/report_job.h), listed with their SHA-256 and fetched byte for
-// byte. Treasury and the regulator only (clearing::kSettlementReaders); read-only.
+// byte, and the reportable levels the large-trader report uses. Treasury and the
+// regulator read (clearing::kSettlementReaders); only an admin sets a level (audited).
 //
 //   RegulatorServiceImpl service(pool, rpc);
 //   builder.RegisterService(&service);
@@ -22,6 +23,12 @@ class RegulatorServiceImpl final : public tokenclear::v1::RegulatorService::Serv
                            tokenclear::v1::ListReportsResponse* response) override;
   grpc::Status GetReport(Context* context, const tokenclear::v1::GetReportRequest* request,
                          tokenclear::v1::GetReportResponse* response) override;
+  grpc::Status ListReportableLevels(
+      Context* context, const tokenclear::v1::ListReportableLevelsRequest* request,
+      tokenclear::v1::ListReportableLevelsResponse* response) override;
+  grpc::Status SetReportableLevel(Context* context,
+                                  const tokenclear::v1::SetReportableLevelRequest* request,
+                                  tokenclear::v1::SetReportableLevelResponse* response) override;
 
  private:
   store::PgPool& pool_;

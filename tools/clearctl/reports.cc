@@ -4,11 +4,14 @@
 //
 //   clearctl --token=$TREASURY reports list --date=2026-11-23
 //   clearctl --token=$REGULATOR reports export --date=2026-11-23 --out=out/reports
+//   clearctl --token=$REGULATOR reports levels
+//   clearctl --token=$ADMIN reports level TKF 100     # '*' for every other product
 #include <filesystem>
 #include <string>
 #include <system_error>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/sha256.h"
 #include "core/status_macros.h"
@@ -120,10 +123,47 @@ absl::Status Export(const Clients& clients, const Args&) {
   return Print(written, table);
 }
 
+absl::Status Levels(const Clients& clients, const Args&) {
+  std::unique_ptr<RegulatorStub> stub = pb::RegulatorService::NewStub(clients.api.channel());
+  pb::ListReportableLevelsResponse response;
+  TC_RETURN_IF_ERROR(clients.api.Call(*stub, &RegulatorStub::ListReportableLevels, {}, &response));
+  TextTable table({"PRODUCT", "LEVEL_CONTRACTS"});
+  table.SetAlignment(0, TextTable::Alignment::kLeft);
+  for (const pb::ReportableLevel& l : response.levels()) {
+    table.AddRow({l.product_code(), absl::StrCat(l.level_contracts())});
+  }
+  return Print(response, table);
+}
+
+absl::Status SetLevel(const Clients& clients, const Args& args) {
+  pb::SetReportableLevelRequest request;
+  request.mutable_level()->set_product_code(args[0]);
+  int64_t contracts = 0;
+  if (!absl::SimpleAtoi(args[1], &contracts)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("CONTRACTS '", args[1], "' is not a whole number of contracts"));
+  }
+  request.mutable_level()->set_level_contracts(contracts);
+  std::unique_ptr<RegulatorStub> stub = pb::RegulatorService::NewStub(clients.api.channel());
+  pb::SetReportableLevelResponse response;
+  TC_RETURN_IF_ERROR(
+      clients.api.Call(*stub, &RegulatorStub::SetReportableLevel, request, &response));
+  TextTable table({"PRODUCT", "LEVEL_CONTRACTS", "CHANGED"});
+  table.SetAlignment(0, TextTable::Alignment::kLeft);
+  table.AddRow({response.level().product_code(), absl::StrCat(response.level().level_contracts()),
+                response.changed() ? "yes" : "no"});
+  return Print(response, table);
+}
+
 constexpr Command kCommands[] = {
     {"reports list", "reports list --date=D   (every pass; the latest is current)", 0, List},
     {"reports export", "reports export --date=D --out=DIR   (the current reports, SHA-256 checked)",
      0, Export},
+    {"reports levels", "reports levels   (the large-trader reportable levels, contracts)", 0,
+     Levels},
+    {"reports level",
+     "reports level PRODUCT|'*' CONTRACTS   (admin; used from the next end-of-day run on)", 2,
+     SetLevel},
 };
 
 }  // namespace
