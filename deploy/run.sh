@@ -16,7 +16,11 @@
 # simulator (tools/banksim) books them into a camt.054 that is imported, then the pay
 # files (pain.001) likewise, and the day is reconciled. On the second day the first member
 # with a collect fails to pay: the collect passes its deadline, the member is flagged, the
-# next day its trades that add risk are refused, and a late confirmation cures it. Then it keeps the server running until Ctrl-C or SIGTERM (forwarded to the
+# next day its trades that add risk are refused, and a late confirmation cures it. The
+# server speaks TLS with mutual TLS: at first start a local CA, the server's certificate and
+# a client certificate per sample principal are made (deploy/certs.sh, into .tls/), every
+# tool calls over TLS, and a member calls with its client certificate alone. Then it keeps
+# the server running until Ctrl-C or SIGTERM (forwarded to the
 # server, which drains). A second run changes nothing: settled days are reported, not
 # redone, and an interrupted day resumes where it stopped.
 #
@@ -25,7 +29,8 @@
 # Environment: TOKENCLEAR_LISTEN (127.0.0.1:50051), TOKENCLEAR_ADMIN_TOKEN
 # (dev-admin-token-0001), TOKENCLEAR_SIM_EVENTS (per day, 5000), TOKENCLEAR_DAYS (4),
 # TOKENCLEAR_FIRST_DAY (2026-12-28), TOKENCLEAR_BUILD_DIR (build/), TOKENCLEAR_PAYMENTS_DIR
-# (where the payment files are written; a temporary folder, removed at exit, when unset).
+# (where the payment files are written; a temporary folder, removed at exit, when unset),
+# TOKENCLEAR_TLS_DIR (.tls/: the local CA and certificates, made once).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${TOKENCLEAR_BUILD_DIR:-$repo/build}
@@ -47,6 +52,7 @@ replica_account=CM01-H  # a house account: account class member
 fail_day_number=2
 collect_deadline_seconds=4
 seed_file="$repo/deploy/seed/sample.textproto"
+tls_dir=${TOKENCLEAR_TLS_DIR:-$repo/.tls}
 payments_dir=""
 fail_date=""
 
@@ -93,9 +99,18 @@ if [[ -z "$pg_url" ]]; then
   pg_url=$("$repo/deploy/pg.sh" start main)
 fi
 
-say "starting tokenclear_server on $listen"
+# The seed's principals, each with a client certificate.
+principals=$(sed -n 's/^principals { principal_id: "\([^"]*\)".*/\1/p' "$seed_file")
+say "TLS: a local CA and certificates for the server and the sample principals ($tls_dir)"
+# shellcheck disable=SC2086  # one argument per principal
+"$repo/deploy/certs.sh" "$tls_dir" $principals
+# Every tool (tools/api_client.h) calls over TLS, trusting the local CA.
+export TOKENCLEAR_TLS_CA="$tls_dir/ca.pem"
+
+say "starting tokenclear_server on $listen (TLS; client certificates of the local CA)"
 TOKENCLEAR_ADMIN_TOKEN="$admin_token" "$build/services/tokenclear_server" \
-  --listen="$listen" --pg_url="$pg_url" &
+  --listen="$listen" --pg_url="$pg_url" --tls_cert="$tls_dir/server.pem" \
+  --tls_key="$tls_dir/server.key" --tls_client_ca="$tls_dir/ca.pem" &
 server_pid=$!
 "${clearctl[@]}" wait-ready --timeout_s=60
 if ! kill -0 "$server_pid" 2>/dev/null; then
@@ -105,6 +120,10 @@ fi
 
 say "loading reference data (deploy/seed/sample.textproto)"
 "${clearctl[@]}" --token="$admin_token" seed "$seed_file" --business_date="$first_day"
+say "mapping each principal's client certificate (its URI SAN) to the principal"
+for p in $principals; do
+  "${clearctl[@]}" --token="$admin_token" cert map "tokenclear:principal:$p" "$p" >/dev/null
+done
 # The demo's short collect deadline (see fail_day_number above), as a seed of its own.
 payments_dir=${TOKENCLEAR_PAYMENTS_DIR:-$(mktemp -d)}
 mkdir -p "$payments_dir"
@@ -372,6 +391,10 @@ for ((n = 1; n <= days; n++)); do
   fi
 done
 
+say "CM01 over mutual TLS with its client certificate alone (no token): its positions of $first_day"
+"${clearctl[@]}" --token= --tls_cert="$tls_dir/clients/cm01-ops.pem" \
+  --tls_key="$tls_dir/clients/cm01-ops.key" member positions --date="$first_day" --account=CM01-H
+
 if [[ "$run_once" == 1 ]]; then
   stop_server
   say "done (TOKENCLEAR_RUN_ONCE=1)"
@@ -381,7 +404,7 @@ fi
 cat <<EOF
 
 ==> tokenclear is serving on $listen. Try, from another terminal:
-  export TOKENCLEAR_TARGET=$listen TOKENCLEAR_TOKEN=$treasury_token
+  export TOKENCLEAR_TARGET=$listen TOKENCLEAR_TOKEN=$treasury_token TOKENCLEAR_TLS_CA=$tls_dir/ca.pem
   $build/tools/clearctl business-date
   $build/tools/clearctl instruments
   $build/tools/clearctl positions --member=CM02
@@ -400,9 +423,15 @@ cat <<EOF
   $build/tools/clearctl --token=$member_token margin --account=CM01-C001
   $build/tools/clearctl --token=dev-member-CM01-token-0001 accounts
   $build/tools/tradesim --token=$exchange_token --events=5000 --feed_id=DESK2
-  grpcurl -plaintext $listen list
-  grpcurl -plaintext -H 'authorization: Bearer $treasury_token' -d '{"member_id": "CM01"}' \\
-    $listen tokenclear.v1.PositionService/ListPositions
+  $build/tools/clearctl --token= --tls_cert=$tls_dir/clients/cm02-ops.pem \\
+    --tls_key=$tls_dir/clients/cm02-ops.key member statement --from=$first_day --to=$first_day
+  $build/tools/clearctl --token=$admin_token token issue cm01-ops cm01-ops-laptop --ttl_days=30
+  $build/tools/clearctl --token=$admin_token token list --principal=cm01-ops
+  $build/tools/clearctl audit list --outcome=PERMISSION_DENIED
+  $build/tools/clearctl reports list --date=$first_day
+  /usr/bin/python3 $repo/tests/grpc_reflection_client.py --target=$listen --ca=$tls_dir/ca.pem \\
+    --cert=$tls_dir/clients/cm01-ops.pem --key=$tls_dir/clients/cm01-ops.key \\
+    --method=tokenclear.v1.MemberService/ListObligations --request='{}'
 The tokens are the development ones of deploy/seed/sample.textproto.
 Press Ctrl-C to stop the server (it drains gracefully) and the embedded PostgreSQL.
 EOF
