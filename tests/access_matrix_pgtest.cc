@@ -1,7 +1,9 @@
-// The whole access matrix through the real server: every RPC of every service, called
-// by every role and with no, malformed or unknown credentials. The expected matrix is
-// written out here from the README's role table, independently of the server's own
-// sets; an RPC added to the API without a row here fails the test.
+// The whole access matrix through the real server over TLS: every RPC of every service,
+// called by every role (by token, and a member also by its client certificate alone) and
+// with no, malformed, unknown, expired or revoked credentials, a client certificate that
+// maps to no principal and one from another CA. The expected matrix is written out here
+// from the README's role table, independently of the server's own sets; an RPC added to
+// the API without a row here fails the test.
 //
 // Each call sends an empty request: a caller that may not call the method must be
 // refused before the request is read (so no validation error can come first), and one
@@ -9,11 +11,13 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <map>
+#include <pqxx/pqxx>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "tests/test_certificates.h"
 #include "tests/test_clearing_house.h"
 
 namespace tc::testing {
@@ -23,30 +27,60 @@ enum class Who {
   kNone,
   kMalformed,
   kUnknown,
+  kExpired,
+  kRevoked,
+  kUnknownCertificate,  // a certificate of our CA that maps to no principal
+  kOtherCa,             // cm01-ops's names and token, but a certificate of another CA
   kAdmin,
   kExchange,
   kMember,
+  kMemberCertificate,  // cm01-ops by its client certificate alone
   kTreasury,
   kRegulator,
-  kIndexProvider
+  kIndexProvider,
+  kRisk
 };
+
+constexpr char kExpiredToken[] = "test-expired-token-0001";
+constexpr char kRevokedToken[] = "test-revoked-token-0001";
 
 const std::map<Who, std::string> kHeaders = {
     {Who::kMalformed, "Basic dXNlcjpwYXNz"},
     {Who::kUnknown, "Bearer not-a-known-token-000"},
+    {Who::kExpired, absl::StrCat("Bearer ", kExpiredToken)},
+    {Who::kRevoked, absl::StrCat("Bearer ", kRevokedToken)},
+    {Who::kUnknownCertificate, absl::StrCat("Bearer ", kCm01Token)},
+    {Who::kOtherCa, absl::StrCat("Bearer ", kCm01Token)},
     {Who::kAdmin, absl::StrCat("Bearer ", kAdminToken)},
     {Who::kExchange, absl::StrCat("Bearer ", kExchangeToken)},
     {Who::kMember, absl::StrCat("Bearer ", kCm01Token)},
     {Who::kTreasury, absl::StrCat("Bearer ", kTreasuryToken)},
     {Who::kRegulator, absl::StrCat("Bearer ", kRegulatorToken)},
     {Who::kIndexProvider, absl::StrCat("Bearer ", kIndexProviderToken)},
+    {Who::kRisk, absl::StrCat("Bearer ", kRiskToken)},
 };
 
 const std::set<Who> kEveryRole = {Who::kAdmin,    Who::kExchange,  Who::kMember,
-                                  Who::kTreasury, Who::kRegulator, Who::kIndexProvider};
-const std::vector<Who> kCallers = {Who::kNone,     Who::kMalformed, Who::kUnknown,
-                                   Who::kAdmin,    Who::kExchange,  Who::kMember,
-                                   Who::kTreasury, Who::kRegulator, Who::kIndexProvider};
+                                  Who::kTreasury, Who::kRegulator, Who::kIndexProvider,
+                                  Who::kRisk};
+const std::vector<Who> kCallers = {Who::kNone,
+                                   Who::kMalformed,
+                                   Who::kUnknown,
+                                   Who::kExpired,
+                                   Who::kRevoked,
+                                   Who::kUnknownCertificate,
+                                   Who::kOtherCa,
+                                   Who::kAdmin,
+                                   Who::kExchange,
+                                   Who::kMember,
+                                   Who::kMemberCertificate,
+                                   Who::kTreasury,
+                                   Who::kRegulator,
+                                   Who::kIndexProvider,
+                                   Who::kRisk};
+// Refused before any role is looked at.
+const std::set<Who> kUnauthenticated = {Who::kNone,    Who::kMalformed, Who::kUnknown,
+                                        Who::kExpired, Who::kRevoked,   Who::kUnknownCertificate};
 const std::set<Who> kMemberData = {Who::kMember, Who::kTreasury, Who::kRegulator};
 
 // README "Services": who may call what.
@@ -131,6 +165,13 @@ const std::map<std::string, std::set<Who>> kAllowed = {
     {"tokenclear.v1.MemberService/ListObligations", kMemberData},
     {"tokenclear.v1.MemberService/ListPaymentInstructions", kMemberData},
     {"tokenclear.v1.MemberService/StreamNotifications", kMemberData},
+    {"tokenclear.v1.AccessService/IssueToken", {Who::kAdmin}},
+    {"tokenclear.v1.AccessService/ListTokens", {Who::kAdmin}},
+    {"tokenclear.v1.AccessService/RevokeToken", {Who::kAdmin}},
+    {"tokenclear.v1.AccessService/MapCertificate", {Who::kAdmin}},
+    {"tokenclear.v1.AccessService/UnmapCertificate", {Who::kAdmin}},
+    {"tokenclear.v1.AccessService/ListCertificateIdentities", {Who::kAdmin}},
+    {"tokenclear.v1.AuditService/ListAuditEvents", {Who::kTreasury, Who::kRegulator}},
 };
 
 // Server streams that stay open until the client goes (an empty request is a valid one):
@@ -142,18 +183,64 @@ constexpr const char* kServices[] = {
     "tokenclear.v1.PositionService",     "tokenclear.v1.MarginService",
     "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
     "tokenclear.v1.RegulatorService",    "tokenclear.v1.TreasuryService",
-    "tokenclear.v1.CashService",         "tokenclear.v1.MemberService"};
+    "tokenclear.v1.CashService",         "tokenclear.v1.MemberService",
+    "tokenclear.v1.AccessService",       "tokenclear.v1.AuditService"};
 
 class AccessMatrixTest : public ::testing::Test {
  protected:
   AccessMatrixTest()
-      : channel_(grpc::CreateChannel(absl::StrCat("127.0.0.1:", house_.server().port()),
-                                     grpc::InsecureChannelCredentials())),
-        generic_(channel_) {}
+      : certificates_("matrix", {"cm01-ops", "stranger"}),
+        other_ca_("matrix-other", {"cm01-ops"}),
+        house_(Options()),
+        tls_(certificates_.Channel(house_.target(), certificates_.Ca())),
+        member_certificate_(certificates_.Channel(house_.target(), certificates_.Ca(), "cm01-ops")),
+        unknown_certificate_(
+            certificates_.Channel(house_.target(), certificates_.Ca(), "stranger")),
+        other_ca_certificate_(other_ca_.Channel(house_.target(), certificates_.Ca(), "cm01-ops")) {
+    SeedCredentials();
+  }
+
+  TestHouseOptions Options() const {
+    TestHouseOptions options;
+    options.tls = certificates_.Server();
+    options.server_ca_pem = certificates_.Ca();
+    return options;
+  }
+
+  // cm01-ops's certificate mapped; an expired and a revoked token of cm01-ops, written as
+  // stored rows (their state, not how they got there, is what is tested here).
+  void SeedCredentials() {
+    pqxx::connection connection(house_.database_url());
+    pqxx::work tx(connection);
+    tx.exec0(
+        "INSERT INTO certificate_identities VALUES ('tokenclear:principal:cm01-ops', 'cm01-ops')");
+    tx.exec_params0(
+        "INSERT INTO api_tokens (token_id, principal_id, token_sha256, issued_by, issued_at,"
+        " expires_at, revoked_by, revoked_at) VALUES"
+        " ('expired', 'cm01-ops', sha256($1::bytea), 'test', now() - interval '2 days',"
+        "  now() - interval '1 day', NULL, NULL),"
+        " ('revoked', 'cm01-ops', sha256($2::bytea), 'test', now(), now() + interval '1 day',"
+        "  'test', now())",
+        kExpiredToken, kRevokedToken);
+    tx.commit();
+  }
+
+  const std::shared_ptr<grpc::Channel>& ChannelOf(Who who) const {
+    switch (who) {
+      case Who::kMemberCertificate:
+        return member_certificate_;
+      case Who::kUnknownCertificate:
+        return unknown_certificate_;
+      case Who::kOtherCa:
+        return other_ca_certificate_;
+      default:
+        return tls_;
+    }
+  }
 
   void Prepare(grpc::ClientContext& context, Who who) {
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    if (who != Who::kNone) context.AddMetadata("authorization", kHeaders.at(who));
+    if (kHeaders.contains(who)) context.AddMetadata("authorization", kHeaders.at(who));
   }
 
   // A unary call with an empty request, as raw bytes.
@@ -166,8 +253,9 @@ class AccessMatrixTest : public ::testing::Test {
     grpc::CompletionQueue queue;
     grpc::Slice empty("");
     grpc::ByteBuffer request(&empty, 1);
+    grpc::GenericStub generic(ChannelOf(who));
     std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
-        generic_.PrepareUnaryCall(&context, absl::StrCat("/", method), request, &queue);
+        generic.PrepareUnaryCall(&context, absl::StrCat("/", method), request, &queue);
     call->StartCall();
     grpc::ByteBuffer response;
     grpc::Status status;
@@ -182,7 +270,7 @@ class AccessMatrixTest : public ::testing::Test {
   grpc::Status CallStream(Who who) {
     grpc::ClientContext context;
     Prepare(context, who);
-    auto stub = pb::TradeCaptureService::NewStub(channel_);
+    auto stub = pb::TradeCaptureService::NewStub(ChannelOf(who));
     auto stream = stub->StreamTrades(&context);
     pb::FeedMessage logon;
     logon.mutable_logon()->set_feed_id("");
@@ -194,9 +282,13 @@ class AccessMatrixTest : public ::testing::Test {
     return stream->Finish();
   }
 
+  TestCertificates certificates_;
+  TestCertificates other_ca_;
   TestClearingHouse house_;
-  std::shared_ptr<grpc::Channel> channel_;
-  grpc::GenericStub generic_;
+  std::shared_ptr<grpc::Channel> tls_;
+  std::shared_ptr<grpc::Channel> member_certificate_;
+  std::shared_ptr<grpc::Channel> unknown_certificate_;
+  std::shared_ptr<grpc::Channel> other_ca_certificate_;
 };
 
 TEST_F(AccessMatrixTest, EveryRpcTimesEveryCaller) {
@@ -216,9 +308,12 @@ TEST_F(AccessMatrixTest, EveryRpcTimesEveryCaller) {
         const std::string cell = absl::StrCat(name, " as caller #", static_cast<int>(who), ": ",
                                               status.error_code(), " ", status.error_message());
         ++cells;
-        if (who == Who::kNone || who == Who::kMalformed || who == Who::kUnknown) {
+        const Who role = who == Who::kMemberCertificate ? Who::kMember : who;
+        if (who == Who::kOtherCa) {
+          EXPECT_EQ(status.error_code(), grpc::UNAVAILABLE) << cell;  // no handshake
+        } else if (kUnauthenticated.contains(who)) {
           EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED) << cell;
-        } else if (allowed->second.contains(who)) {
+        } else if (allowed->second.contains(role)) {
           EXPECT_NE(status.error_code(), grpc::UNAUTHENTICATED) << cell;
           EXPECT_NE(status.error_code(), grpc::PERMISSION_DENIED) << cell;
           EXPECT_NE(status.error_code(), grpc::INTERNAL) << cell;

@@ -4,57 +4,20 @@
 // and revoked through AccessService.
 #include <grpcpp/grpcpp.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/test_certificates.h"
 #include "tests/test_clearing_house.h"
 #include "tokenclear/v1/access.grpc.pb.h"
 
 namespace tc::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using AccessStub = pb::AccessService::Stub;
 
 const absl::Time kStart =
     absl::FromCivil(absl::CivilSecond(2026, 11, 23, 9, 0, 0), absl::UTCTimeZone());
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// A CA with a server certificate and client certificates, in a fresh folder.
-class Authority {
- public:
-  Authority(const std::string& name, const std::vector<std::string>& principals)
-      : dir_(fs::temp_directory_path() / absl::StrCat("tc-certs-", name, "-", ::getpid())) {
-    fs::remove_all(dir_);
-    std::string command = absl::StrCat("bash ", TC_CERTS_SCRIPT, " ", dir_.string());
-    for (const std::string& p : principals) absl::StrAppend(&command, " ", p);
-    EXPECT_EQ(std::system(command.c_str()), 0) << command;
-  }
-  ~Authority() { fs::remove_all(dir_); }
-
-  std::string Ca() const { return ReadText(dir_ / "ca.pem"); }
-  services::TlsOptions Server() const {
-    return {ReadText(dir_ / "server.pem"), ReadText(dir_ / "server.key"), Ca()};
-  }
-  std::string ClientCert(const std::string& p) const {
-    return ReadText(dir_ / "clients" / (p + ".pem"));
-  }
-  std::string ClientKey(const std::string& p) const {
-    return ReadText(dir_ / "clients" / (p + ".key"));
-  }
-
- private:
-  fs::path dir_;
-};
 
 class AuthenticationTest : public ::testing::Test {
  protected:
@@ -74,15 +37,10 @@ class AuthenticationTest : public ::testing::Test {
 
   // A channel to the server with TLS: the client certificate of `principal` from
   // `authority` when one is named, else none.
-  std::shared_ptr<grpc::Channel> TlsChannel(const Authority* authority = nullptr,
+  std::shared_ptr<grpc::Channel> TlsChannel(const TestCertificates* authority = nullptr,
                                             const std::string& principal = "") {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = authority_.Ca();
-    if (authority != nullptr) {
-      ssl.pem_cert_chain = authority->ClientCert(principal);
-      ssl.pem_private_key = authority->ClientKey(principal);
-    }
-    return grpc::CreateChannel(house_.target(), grpc::SslCredentials(ssl));
+    return (authority != nullptr ? *authority : authority_)
+        .Channel(house_.target(), authority_.Ca(), principal);
   }
 
   // ListPositions of CM01-H over `channel`, with `token` when not empty.
@@ -129,8 +87,8 @@ class AuthenticationTest : public ::testing::Test {
     return out;
   }
 
-  Authority authority_;
-  Authority other_authority_;
+  TestCertificates authority_;
+  TestCertificates other_authority_;
   FixedClock clock_;
   TestClearingHouse house_;
 };
