@@ -31,8 +31,6 @@ constexpr absl::Duration kWriteTime = absl::Seconds(60);
 constexpr absl::Duration kBatchTime = absl::Seconds(120);
 constexpr size_t kMaxReasonBytes = 500;
 // Observation times: the years 2000..2199, like trade times.
-constexpr int64_t kMinSeconds = 946'684'800;    // 2000-01-01
-constexpr int64_t kMaxSeconds = 7'258'118'400;  // 2200-01-01
 
 std::string Utc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
@@ -84,12 +82,8 @@ absl::StatusOr<store::IndexObservationRow> ValidObservation(const pb::IndexObser
     return absl::InvalidArgumentError(absl::StrCat(path, ".observed_at is required"));
   }
   const google::protobuf::Timestamp& ts = o.observed_at();
-  if (ts.seconds() < kMinSeconds || ts.seconds() >= kMaxSeconds || ts.nanos() < 0 ||
-      ts.nanos() > 999'999'999) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".observed_at {seconds: ", ts.seconds(),
-                                                   ", nanos: ", ts.nanos(),
-                                                   "} is not a timestamp between 2000 and 2199"));
-  }
+  TC_ASSIGN_OR_RETURN(const absl::Time observed_at,
+                      TimeFromTimestamp(absl::StrCat(path, ".observed_at"), ts));
   // Stored with PostgreSQL's microsecond precision: a finer time would not read back as
   // sent, and the fixing would not replay from what is stored.
   if (ts.nanos() % 1000 != 0) {
@@ -102,7 +96,7 @@ absl::StatusOr<store::IndexObservationRow> ValidObservation(const pb::IndexObser
   store::IndexObservationRow row;
   row.observation_id = o.observation_id();
   row.index_code = o.index_code();
-  row.observed_at = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+  row.observed_at = observed_at;
   row.value_micros = o.value_micros();
   row.provider = o.provider();
   row.methodology_version = o.methodology_version();
