@@ -664,8 +664,8 @@ TEST_F(EodTest, WorkedExampleOverThreeDaysWithExpiryRerunAndReplay) {
       EXPECT_TRUE(s.identical()) << date << " " << s.ShortDebugString();
       EXPECT_EQ(s.recorded_outputs_sha256(), s.replayed_outputs_sha256());
     }
-    EXPECT_EQ(steps,
-              (std::vector<std::string>{"FREEZE_POSITIONS", "MARK_TO_MARKET", "LEDGER_POSTINGS"}));
+    EXPECT_EQ(steps, (std::vector<std::string>{"FREEZE_POSITIONS", "MARK_TO_MARKET",
+                                               "LEDGER_POSTINGS", "REPORTS_READY"}));
   };
   expect_replay_identical(kD1);
   expect_replay_identical(kD2);

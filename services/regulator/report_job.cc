@@ -40,8 +40,8 @@ absl::Status SelfCheck(absl::string_view xsd, absl::string_view document, absl::
 
 }  // namespace
 
-absl::StatusOr<ReportJobOutcome> WriteDayReports(pqxx::transaction_base& tx, absl::CivilDay day,
-                                                 int pass) {
+absl::StatusOr<DayReports> PlanDayReports(pqxx::transaction_base& tx, absl::CivilDay day,
+                                          int pass) {
   const reporting::ReportDay data = store::LoadReportDay(tx, day, pass);
   const int64_t positions = static_cast<int64_t>(data.positions.size());
   const std::string date = reporting::CompactDate(day);
@@ -69,14 +69,19 @@ absl::StatusOr<ReportJobOutcome> WriteDayReports(pqxx::transaction_base& tx, abs
   files.push_back(FileRow(day, pass, "POSITION_REPORTS",
                           absl::StrCat("position_reports_", date, ".xml"),
                           std::move(position_reports), positions));
-  store::InsertReportFiles(tx, files);
-
   RecordDigest digest;
   for (const store::ReportFileRow& f : files) {
     digest.Add(f.kind).Add(f.name).Add(absl::string_view(
         reinterpret_cast<const char*>(f.content_sha256.data()), f.content_sha256.size()));
   }
-  return ReportJobOutcome{digest.Finish(), static_cast<int64_t>(files.size())};
+  return DayReports{std::move(files), digest.Finish()};
+}
+
+absl::StatusOr<ReportJobOutcome> WriteDayReports(pqxx::transaction_base& tx, absl::CivilDay day,
+                                                 int pass) {
+  TC_ASSIGN_OR_RETURN(DayReports reports, PlanDayReports(tx, day, pass));
+  store::InsertReportFiles(tx, reports.files);
+  return ReportJobOutcome{reports.digest, static_cast<int64_t>(reports.files.size())};
 }
 
 }  // namespace tc::services

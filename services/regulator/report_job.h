@@ -12,10 +12,12 @@
 
 #include <cstdint>
 #include <pqxx/pqxx>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "core/sha256.h"
+#include "store/report_store.h"
 
 namespace tc::services {
 
@@ -24,8 +26,16 @@ struct ReportJobOutcome {
   int64_t files = 0;
 };
 
-// Once per (day, pass): the caller's step record guarantees it (a second insert of the
-// same pass's files would violate report_files' key).
+// The day's report files of `pass`, written from the stored rows, and their digest;
+// nothing is stored (what ReplayEndOfDay compares with the step's record).
+struct DayReports {
+  std::vector<store::ReportFileRow> files;
+  Sha256Digest digest{};
+};
+absl::StatusOr<DayReports> PlanDayReports(pqxx::transaction_base& tx, absl::CivilDay day, int pass);
+
+// PlanDayReports, then the files stored. Once per (day, pass): the caller's step record
+// guarantees it (a second insert of the same pass's files would violate report_files' key).
 absl::StatusOr<ReportJobOutcome> WriteDayReports(pqxx::transaction_base& tx, absl::CivilDay day,
                                                  int pass);
 

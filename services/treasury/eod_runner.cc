@@ -587,8 +587,10 @@ absl::StatusOr<EodReplay> EodRunner::Replay(absl::CivilDay day) {
       pool_.Transact({.deadline = clock_.Now() + kStepTime}, [&](pqxx::work& tx) -> absl::Status {
         // Each step's latest record (steps come by pass): what the date stands on now.
         std::map<std::string, Sha256Digest> recorded;
+        std::map<std::string, Sha256Digest> recorded_inputs;
         for (const store::EodStepRow& s : store::LoadEodSteps(tx, day)) {
           recorded[s.step] = s.outputs_sha256;
+          recorded_inputs[s.step] = s.inputs_sha256;
         }
         std::optional<store::EodRunRow> run = store::LoadEodRun(tx, day);
         const int pass = run ? run->pass : 1;
@@ -620,6 +622,14 @@ absl::StatusOr<EodReplay> EodRunner::Replay(absl::CivilDay day) {
         TC_ASSIGN_OR_RETURN(std::vector<settlement::JournalEntry> entries,
                             PlanDayPostings(tx, day, pass));
         add(EodStep::kLedgerPostings, EntriesDigest(entries));
+        // The reports, written again from the stored rows (the step's inputs are the digest
+        // of the results they were written from, as recorded).
+        auto reports_input =
+            recorded_inputs.find(std::string(settlement::EodStepName(EodStep::kReportsReady)));
+        if (reports_input != recorded_inputs.end()) {
+          TC_ASSIGN_OR_RETURN(DayReports reports, PlanDayReports(tx, day, pass));
+          add(EodStep::kReportsReady, Combine({reports_input->second, reports.digest}));
+        }
         return absl::OkStatus();
       }));
   return replay;
