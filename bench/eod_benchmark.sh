@@ -24,6 +24,8 @@ port=${BENCH_PORT:-50092}
 admin_token=bench-admin-token-0001
 treasury1=bench-treasury-token-01
 treasury2=bench-treasury-token-02
+risk1=bench-risk-token-01
+risk2=bench-risk-token-02
 d0=2026-11-20
 d1=2026-11-23
 
@@ -84,9 +86,15 @@ SELECT 'BA' || lpad(a::text, 5, '0'), 'BM' || lpad((a / 100)::text, 3, '0'),
        CASE WHEN a % 100 = 0 THEN 'MEMBER' ELSE 'SPECULATOR' END, 'ACTIVE',
        CASE WHEN a % 100 = 0 THEN NULL ELSE 'Customer ' || a END
 FROM generate_series(0, $((accounts - 1))) a;
+-- Two treasurers and two risk principals (four eyes), each with one token (digests only).
 INSERT INTO principals VALUES
-  ('bench-t1', 'TREASURY', NULL, sha256('$treasury1'::bytea)),
-  ('bench-t2', 'TREASURY', NULL, sha256('$treasury2'::bytea));
+  ('bench-t1', 'TREASURY', NULL), ('bench-t2', 'TREASURY', NULL), ('bench-r1', 'RISK', NULL),
+  ('bench-r2', 'RISK', NULL);
+INSERT INTO api_tokens (token_id, principal_id, token_sha256, issued_by, issued_at, expires_at)
+SELECT principal_id || '.bench', principal_id, sha256(token::bytea), 'bench', now(),
+       now() + interval '1 day'
+FROM (VALUES ('bench-t1', '$treasury1'), ('bench-t2', '$treasury2'), ('bench-r1', '$risk1'),
+             ('bench-r2', '$risk2')) t (principal_id, token);
 -- Every account holds every month; accounts pair up (even long, odd short), so open
 -- interest balances.
 INSERT INTO positions (account_id, instrument_id, long_quantity, short_quantity)
@@ -127,12 +135,12 @@ end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" 'BEGIN {printf "book written in %.1f s\n", e - s}'
 sleep 2  # authentication trusts its cached principals for up to a second
 
-echo "== risk parameters of $d1 (calibrated by one treasurer, approved by another)"
-TOKENCLEAR_TOKEN=$treasury1 "${clearctl[@]}" load-index "$repo/deploy/seed/index_history.csv" \
+echo "== risk parameters of $d1 (calibrated by one risk principal, approved by another)"
+TOKENCLEAR_TOKEN=$risk1 "${clearctl[@]}" load-index "$repo/deploy/seed/index_history.csv" \
   >/dev/null
-version=$(TOKENCLEAR_TOKEN=$treasury1 "${clearctl[@]}" calibrate --date="$d1" |
+version=$(TOKENCLEAR_TOKEN=$risk1 "${clearctl[@]}" calibrate --date="$d1" |
   awk 'NR == 2 { print $1 }')
-TOKENCLEAR_TOKEN=$treasury2 "${clearctl[@]}" approve "$version" >/dev/null
+TOKENCLEAR_TOKEN=$risk2 "${clearctl[@]}" approve "$version" >/dev/null
 echo "approved $version"
 
 (while kill -0 "$server_pid" 2>/dev/null; do

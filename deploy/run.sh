@@ -1,28 +1,28 @@
 #!/usr/bin/env bash
 # The one command to see tokenclear work: builds it, starts PostgreSQL (embedded, unless
 # TOKENCLEAR_PG_URL names one) and the clearing server, loads the sample reference data and
-# the index history, then settles several business days end to end (from 2026-12-28, so
-# that the December months expire on 2026-12-31): each day simulated exchange trading,
-# index observations and the day's fixings, the exchange's settlement price for one month,
+# the index history, then settles several business days end to end (from 2026-12-28, so that
+# the December months expire on 2026-12-31): each day simulated exchange trading, index
+# observations and the day's fixings, the exchange's settlement price for one month,
 # treasury's proposal by tier and a second treasurer's approval, the day's risk parameters
-# (calibrated, four eyes), and the end-of-day run (close, lock prices, freeze positions,
-# mark-to-market, ledger postings, expiry and final settlement, initial margin, collateral
-# valuation, indicative obligations, next day open). It prints per day the settlement
-# prices, variation margin per member and origin, the margin requirements, the ledger
-# check and the next business date; on the first day it runs, a member replicates its
-# margin offline from the exported .spn file with margincalc. Treasury cash: every member
-# deposits initial collateral (cash, and T-bills for one); each day's final obligations
-# are instructed, the collect files (pain.008) go to the settlement banks, the bank
-# simulator (tools/banksim) books them into a camt.054 that is imported, then the pay
-# files (pain.001) likewise, and the day is reconciled. On the second day the first member
-# with a collect fails to pay: the collect passes its deadline, the member is flagged, the
-# next day its trades that add risk are refused, and a late confirmation cures it. The
-# server speaks TLS with mutual TLS: at first start a local CA, the server's certificate and
-# a client certificate per sample principal are made (deploy/certs.sh, into .tls/), every
-# tool calls over TLS, and a member calls with its client certificate alone. Then it keeps
-# the server running until Ctrl-C or SIGTERM (forwarded to the
-# server, which drains). A second run changes nothing: settled days are reported, not
-# redone, and an interrupted day resumes where it stopped.
+# (calibrated and approved by the risk role, four eyes), and the end-of-day run (close, lock
+# prices, freeze positions, mark-to-market, ledger postings, expiry and final settlement,
+# initial margin, collateral valuation, indicative obligations, next day open). It prints
+# per day the settlement prices, variation margin per member and origin, the margin
+# requirements, the ledger check and the next business date; on the first day it runs, a
+# member replicates its margin offline from the exported .spn file with margincalc. Treasury
+# cash: every member deposits initial collateral (cash, and T-bills for one); each day's
+# final obligations are instructed, the collect files (pain.008) go to the settlement banks,
+# the bank simulator (tools/banksim) books them into a camt.054 that is imported, then the
+# pay files (pain.001) likewise, and the day is reconciled. On the second day the first
+# member with a collect fails to pay: the collect passes its deadline, the member is
+# flagged, the next day its trades that add risk are refused, and a late confirmation cures
+# it. The server speaks TLS with mutual TLS: at first start a local CA, the server's
+# certificate and a client certificate per sample principal are made (deploy/certs.sh, into
+# .tls/), every tool calls over TLS, and a member calls with its client certificate alone.
+# Then it keeps the server running until Ctrl-C or SIGTERM (forwarded to the server, which
+# drains). A second run changes nothing: settled days are reported, not redone, and an
+# interrupted day resumes where it stopped.
 #
 #   deploy/run.sh
 #   TOKENCLEAR_RUN_ONCE=1 TOKENCLEAR_PG_URL=postgresql://... deploy/run.sh   # CI: stop after
@@ -44,6 +44,8 @@ run_once=${TOKENCLEAR_RUN_ONCE:-0}
 exchange_token=dev-exchange-token-0001
 treasury_token=dev-treasury-token-0001
 treasury2_token=dev-treasury2-token-0001
+risk_token=dev-risk-token-0001
+risk2_token=dev-risk2-token-0001
 member_token=dev-member-CM01-token-0001
 index_token=dev-index-provider-token-0001
 replica_account=CM01-H  # a house account: account class member
@@ -133,7 +135,7 @@ printf 'cash { settings { ccp_name: "tokenclear CCP" ccp_lei: "5493001KJTIIGC8Y1
 "${clearctl[@]}" --token="$admin_token" seed "$payments_dir/demo-settings.textproto" >/dev/null
 
 say "index history (deploy/seed/index_history.csv, calibration's look-back)"
-"${clearctl[@]}" --token="$treasury_token" load-index "$repo/deploy/seed/index_history.csv"
+"${clearctl[@]}" --token="$risk_token" load-index "$repo/deploy/seed/index_history.csv"
 
 treasury=("${clearctl[@]}" --token="$treasury_token")
 
@@ -167,14 +169,14 @@ margin_totals() { awk '$1 == "TOTAL" { print "maintenance", $(NF - 1), "initial"
 # The first line of `eod status`: "run D: STATUS, n/11 steps done[, ...]", or nothing.
 run_status() { "${treasury[@]}" eod status --date="$1" 2>/dev/null | head -1 || true; }
 
-# Risk parameters of day $1: calibrated by treasury1, approved by treasury2 (four eyes).
+# Risk parameters of day $1: calibrated by risk1, approved by risk2 (four eyes).
 approve_parameters() {
   if [[ -n "$(approved_version "$1")" ]]; then return; fi
   local calibration version
-  calibration=$("${treasury[@]}" calibrate --date="$1")
+  calibration=$("${clearctl[@]}" --token="$risk_token" calibrate --date="$1")
   version=$(awk 'NR == 2 { print $1 }' <<<"$calibration")  # the set table's only row
-  "${clearctl[@]}" --token="$treasury2_token" approve "$version" >/dev/null
-  echo "risk parameters $version calibrated by treasury1, approved by treasury2"
+  "${clearctl[@]}" --token="$risk2_token" approve "$version" >/dev/null
+  echo "risk parameters $version calibrated by risk1, approved by risk2"
 }
 
 # Settlement prices of day $1 proposed by treasury1 and approved by treasury2, unless a

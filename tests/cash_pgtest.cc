@@ -341,7 +341,9 @@ class CashTest : public ::testing::Test {
           std::tuple{"cm02-ops", pb::ROLE_MEMBER, "CM02", kCm02Token},
           std::tuple{"treasury1", pb::ROLE_TREASURY, "", kTreasuryToken},
           std::tuple{"treasury2", pb::ROLE_TREASURY, "", kTreasury2Token},
-          std::tuple{"regulator1", pb::ROLE_REGULATOR, "", kRegulatorToken}}) {
+          std::tuple{"regulator1", pb::ROLE_REGULATOR, "", kRegulatorToken},
+          std::tuple{"risk1", pb::ROLE_RISK, "", kRiskToken},
+          std::tuple{"risk2", pb::ROLE_RISK, "", kRisk2Token}}) {
       pb::UpsertPrincipalRequest request;
       request.mutable_principal()->set_principal_id(id);
       request.mutable_principal()->set_role(role);
@@ -369,7 +371,7 @@ class CashTest : public ::testing::Test {
     }
     pb::LoadIndexValuesResponse loaded;
     grpc::Status status =
-        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kTreasuryToken, request, &loaded);
+        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, request, &loaded);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -499,20 +501,20 @@ class CashTest : public ::testing::Test {
     return call;
   }
 
-  // Calibrates (treasury1) and approves (treasury2) the margin parameters, submits the
+  // Calibrates (risk1) and approves (risk2) the margin parameters, submits the
   // exchange's settlement price of TKF-202612, four-eyes approves the set and runs the
   // whole end of day of `date`.
   void SettleDay(const std::string& date, int64_t price_micros) {
     pb::CalibrateParametersRequest calibrate;
     calibrate.set_business_date(date);
     pb::RiskParameterSet draft;
-    grpc::Status status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters,
-                               kTreasuryToken, calibrate, &draft);
+    grpc::Status status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken,
+                               calibrate, &draft);
     ASSERT_TRUE(status.ok()) << date << ": " << status.error_message();
     pb::ApproveParameterSetRequest approve_parameters;
     approve_parameters.set_version(draft.version());
     pb::RiskParameterSet approved_parameters;
-    status = Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kTreasury2Token,
+    status = Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kRisk2Token,
                   approve_parameters, &approved_parameters);
     ASSERT_TRUE(status.ok()) << status.error_message();
 

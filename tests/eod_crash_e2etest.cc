@@ -11,9 +11,9 @@
 // months expire), each with a few hundred trades, cancels and corrections (tradesim,
 // TradeCaptureService), index observations in the settlement window (indexsim) and the
 // day's fixings (ComputeFixing), the exchange's price for one month, settlement prices
-// proposed by treasury1 and approved by treasury2, and risk parameters calibrated by
-// treasury1 and approved by treasury2. The first day is settled in the template; the
-// second is the day every scenario settles, on its own copy (CREATE DATABASE ... TEMPLATE).
+// proposed by treasury1 and approved by treasury2, and risk parameters calibrated by risk1
+// and approved by risk2. The first day is settled in the template; the second is the day
+// every scenario settles, on its own copy (CREATE DATABASE ... TEMPLATE).
 //
 // Where a fault lands is made exact with locks of the test's own. From the stream's first
 // message the test lets the run on one transaction at a time by taking eod_runs in
@@ -85,6 +85,8 @@ constexpr char kAdminToken[] = "eodcrash-admin-token-0001";
 // Development tokens of deploy/seed/sample.textproto.
 constexpr char kTreasury1[] = "dev-treasury-token-0001";
 constexpr char kTreasury2[] = "dev-treasury2-token-0001";
+constexpr char kRisk1[] = "dev-risk-token-0001";
+constexpr char kRisk2[] = "dev-risk2-token-0001";
 constexpr char kExchange[] = "dev-exchange-token-0001";
 constexpr char kIndexProvider[] = "dev-index-provider-token-0001";
 constexpr char kDay1[] = "2026-12-30";
@@ -361,14 +363,14 @@ class EodCrashTest : public ::testing::Test {
     pb::CalibrateParametersRequest calibrate;
     calibrate.set_business_date(day);
     pb::RiskParameterSet set;
-    s = CallAs(server.channel(), &pb::MarginService::Stub::CalibrateParameters, kTreasury1,
-               calibrate, &set);
+    s = CallAs(server.channel(), &pb::MarginService::Stub::CalibrateParameters, kRisk1, calibrate,
+               &set);
     ASSERT_TRUE(s.ok()) << "CalibrateParameters: " << s.error_message();
     pb::ApproveParameterSetRequest approve_set;
     approve_set.set_version(set.version());
     pb::RiskParameterSet approved_set;
-    s = CallAs(server.channel(), &pb::MarginService::Stub::ApproveParameterSet, kTreasury2,
-               approve_set, &approved_set);
+    s = CallAs(server.channel(), &pb::MarginService::Stub::ApproveParameterSet, kRisk2, approve_set,
+               &approved_set);
     ASSERT_TRUE(s.ok()) << "ApproveParameterSet: " << s.error_message();
 
     pb::ProposeSettlementPricesRequest propose;
@@ -396,7 +398,7 @@ class EodCrashTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(Tool({TC_CLEARCTL_BINARY, target, absl::StrCat("--token=", kAdminToken),
                                   "seed", TC_SOURCE_DIR "/deploy/seed/sample.textproto",
                                   absl::StrCat("--business_date=", kDay1)}));
-    ASSERT_NO_FATAL_FAILURE(Tool({TC_CLEARCTL_BINARY, target, absl::StrCat("--token=", kTreasury1),
+    ASSERT_NO_FATAL_FAILURE(Tool({TC_CLEARCTL_BINARY, target, absl::StrCat("--token=", kRisk1),
                                   "load-index", TC_SOURCE_DIR "/deploy/seed/index_history.csv"}));
     ASSERT_NO_FATAL_FAILURE(PrepareDay(server, kDay1, 1));
     const RunResult day1 = RunEndOfDay(server.channel(), kDay1);

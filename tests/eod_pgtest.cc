@@ -128,23 +128,22 @@ class Desk {
     }
     pb::LoadIndexValuesResponse loaded;
     grpc::Status status =
-        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kTreasuryToken, request, &loaded);
+        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, request, &loaded);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  // The risk parameters the INITIAL_MARGIN step needs: treasury1 calibrates, treasury2
-  // approves.
+  // The risk parameters the INITIAL_MARGIN step needs: risk1 calibrates, risk2 approves.
   void CalibrateAndApprove(const std::string& date) {
     pb::CalibrateParametersRequest calibrate;
     calibrate.set_business_date(date);
     pb::RiskParameterSet draft;
-    grpc::Status status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters,
-                               kTreasuryToken, calibrate, &draft);
+    grpc::Status status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken,
+                               calibrate, &draft);
     ASSERT_TRUE(status.ok()) << date << ": " << status.error_message();
     pb::ApproveParameterSetRequest approve;
     approve.set_version(draft.version());
     pb::RiskParameterSet approved;
-    status = Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kTreasury2Token, approve,
+    status = Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kRisk2Token, approve,
                   &approved);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
@@ -830,7 +829,7 @@ TEST_F(EodTest, FourEyesAndRefusalsWriteNothing) {
 }
 
 // A run that fails at INITIAL_MARGIN for want of approved risk parameters must be
-// recoverable: treasury calibrates (or approves) the date's set and resumes.
+// recoverable: the risk role calibrates (or approves) the date's set and treasury resumes.
 TEST_F(EodTest, ARunFailedAtInitialMarginCanBeResumed) {
   desk_.LoadHistory();
   desk_.SubmitOk({NewTradeEvent(T("I-1", kDec, "CM01-H", "CM02-H", 3, 3'125'000, kD1))});

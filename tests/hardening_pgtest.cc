@@ -73,9 +73,9 @@ class HardeningTest : public ::testing::Test {
 // Defect 1: a stored index value beyond the range aborted every later calibration.
 TEST_F(HardeningTest, AStoredOutOfRangeIndexValueFailsCalibrationCleanly) {
   pb::LoadIndexValuesResponse loaded;
-  ASSERT_TRUE(Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kTreasuryToken, History(40),
-                   &loaded)
-                  .ok());
+  ASSERT_TRUE(
+      Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, History(40), &loaded)
+          .ok());
   // At the door: refused, naming the field and the value.
   pb::LoadIndexValuesRequest huge;
   pb::IndexValue* v = huge.add_values();
@@ -83,7 +83,7 @@ TEST_F(HardeningTest, AStoredOutOfRangeIndexValueFailsCalibrationCleanly) {
   v->set_business_date("2026-11-20");
   v->set_value_micros(1'000'000'000'000'000);
   grpc::Status status =
-      Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kTreasuryToken, huge, &loaded);
+      Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, huge, &loaded);
   EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("values[0].value_micros 1000000000000000"));
   // A row stored before the range existed (the constraint is dropped to place it).
@@ -94,8 +94,8 @@ TEST_F(HardeningTest, AStoredOutOfRangeIndexValueFailsCalibrationCleanly) {
   calibrate.set_business_date(kOpenDate);
   for (int attempt = 0; attempt < 2; ++attempt) {  // and again: the server is still up
     pb::RiskParameterSet set;
-    status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kTreasuryToken,
-                  calibrate, &set);
+    status =
+        Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken, calibrate, &set);
     EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION) << status.error_message();
     EXPECT_THAT(status.error_message(), HasSubstr("value_micros = 1000000000000000"));
   }
@@ -280,7 +280,7 @@ TEST_F(HardeningTest, IndexValuesAndCalibrationRefuseImpossibleDates) {
     v->set_value_micros(3'000'000);
     pb::LoadIndexValuesResponse loaded;
     grpc::Status status =
-        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kTreasuryToken, request, &loaded);
+        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, request, &loaded);
     EXPECT_EQ(status.error_code(), c.status) << status.error_message();
     EXPECT_THAT(status.error_message(), HasSubstr(c.says));
   }
@@ -288,7 +288,7 @@ TEST_F(HardeningTest, IndexValuesAndCalibrationRefuseImpossibleDates) {
   saturday.set_business_date("2026-11-21");
   pb::RiskParameterSet set;
   grpc::Status status =
-      Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kTreasuryToken, saturday, &set);
+      Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken, saturday, &set);
   EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("business_date 2026-11-21 is not a business day"));
   pb::ListParameterSetsResponse sets;

@@ -19,7 +19,6 @@
 namespace tc::testing {
 namespace {
 
-constexpr char kTreasury2Token[] = "test-treasury-token-02";
 constexpr int kHistoryDays = 60;
 
 // Deterministic daily returns in ppm: TOKFRONT within +/-3%; TOKOPEN 80% TOKFRONT's
@@ -60,7 +59,7 @@ class MarginServiceTest : public ::testing::Test {
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", house_.server().port()),
                                    grpc::InsecureChannelCredentials());
     margin_ = pb::MarginService::NewStub(channel_);
-    SeedSecondProductAndTreasurer();
+    SeedSecondProduct();
   }
 
   template <typename Method, typename Request, typename Response>
@@ -79,8 +78,8 @@ class MarginServiceTest : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  // Product TKG on TOKOPEN, every listable month of both products, a second treasurer.
-  void SeedSecondProductAndTreasurer() {
+  // Product TKG on TOKOPEN and every listable month of both products.
+  void SeedSecondProduct() {
     pb::ListProductsResponse products;
     Admin(&pb::ReferenceDataService::Stub::ListProducts, pb::ListProductsRequest(), &products);
     pb::UpsertProductRequest product;
@@ -93,29 +92,23 @@ class MarginServiceTest : public ::testing::Test {
     pb::ListContractMonthsResponse listed;
     Admin(&pb::ReferenceDataService::Stub::ListContractMonths, pb::ListContractMonthsRequest(),
           &listed);
-    pb::UpsertPrincipalRequest principal;
-    principal.mutable_principal()->set_principal_id("treasury2");
-    principal.mutable_principal()->set_role(pb::ROLE_TREASURY);
-    principal.mutable_principal()->set_token(kTreasury2Token);
-    pb::Principal principal_out;
-    Admin(&pb::ReferenceDataService::Stub::UpsertPrincipal, principal, &principal_out);
   }
 
-  // Loads the history, calibrates as treasury1 and approves as treasury2.
+  // Loads the history (risk1), calibrates as risk1 and approves as risk2.
   pb::RiskParameterSet CalibrateAndApprove() {
     pb::LoadIndexValuesRequest load;
     for (const pb::IndexValue& v : SyntheticHistory()) *load.add_values() = v;
     pb::LoadIndexValuesResponse loaded;
-    EXPECT_TRUE(Call(&Stub::LoadIndexValues, kTreasuryToken, load, &loaded).ok());
+    EXPECT_TRUE(Call(&Stub::LoadIndexValues, kRiskToken, load, &loaded).ok());
     pb::CalibrateParametersRequest calibrate;
     calibrate.set_business_date(kOpenDate);
     pb::RiskParameterSet draft;
-    grpc::Status status = Call(&Stub::CalibrateParameters, kTreasuryToken, calibrate, &draft);
+    grpc::Status status = Call(&Stub::CalibrateParameters, kRiskToken, calibrate, &draft);
     EXPECT_TRUE(status.ok()) << status.error_message();
     pb::ApproveParameterSetRequest approve;
     approve.set_version(draft.version());
     pb::RiskParameterSet approved;
-    status = Call(&Stub::ApproveParameterSet, kTreasury2Token, approve, &approved);
+    status = Call(&Stub::ApproveParameterSet, kRisk2Token, approve, &approved);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return approved;
   }
@@ -159,23 +152,28 @@ class MarginServiceTest : public ::testing::Test {
   std::unique_ptr<Stub> margin_;
 };
 
-TEST_F(MarginServiceTest, CalibratesADraftThatOnlyAnotherTreasurerMayApprove) {
+TEST_F(MarginServiceTest, CalibratesADraftThatOnlyAnotherRiskPrincipalMayApprove) {
   pb::LoadIndexValuesRequest load;
   for (const pb::IndexValue& v : SyntheticHistory()) *load.add_values() = v;
   pb::LoadIndexValuesResponse loaded;
   EXPECT_EQ(Call(&Stub::LoadIndexValues, kCm01Token, load, &loaded).error_code(),
             grpc::PERMISSION_DENIED);
-  ASSERT_TRUE(Call(&Stub::LoadIndexValues, kTreasuryToken, load, &loaded).ok());
+  // Parameter sets are the risk role's: treasury only runs the margin cycle.
+  EXPECT_EQ(Call(&Stub::LoadIndexValues, kTreasuryToken, load, &loaded).error_code(),
+            grpc::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::LoadIndexValues, kRiskToken, load, &loaded).ok());
   EXPECT_EQ(loaded.loaded(), 2 * kHistoryDays);
 
   pb::CalibrateParametersRequest calibrate;
   calibrate.set_business_date("2026-13-01");
   pb::RiskParameterSet draft;
-  grpc::Status bad = Call(&Stub::CalibrateParameters, kTreasuryToken, calibrate, &draft);
+  grpc::Status bad = Call(&Stub::CalibrateParameters, kRiskToken, calibrate, &draft);
   EXPECT_EQ(bad.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_NE(bad.error_message().find("business_date"), std::string::npos);
   calibrate.set_business_date(kOpenDate);
-  ASSERT_TRUE(Call(&Stub::CalibrateParameters, kTreasuryToken, calibrate, &draft).ok());
+  EXPECT_EQ(Call(&Stub::CalibrateParameters, kTreasuryToken, calibrate, &draft).error_code(),
+            grpc::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::CalibrateParameters, kRiskToken, calibrate, &draft).ok());
   EXPECT_EQ(draft.version(), "2026-11-23-1");
   EXPECT_EQ(draft.status(), pb::PARAMETER_SET_STATUS_DRAFT);
   ASSERT_EQ(draft.products_size(), 2);
@@ -199,23 +197,25 @@ TEST_F(MarginServiceTest, CalibratesADraftThatOnlyAnotherTreasurerMayApprove) {
   pb::ApproveParameterSetRequest approve;
   approve.set_version(draft.version());
   pb::RiskParameterSet approved;
-  grpc::Status same = Call(&Stub::ApproveParameterSet, kTreasuryToken, approve, &approved);
+  grpc::Status same = Call(&Stub::ApproveParameterSet, kRiskToken, approve, &approved);
   EXPECT_EQ(same.error_code(), grpc::FAILED_PRECONDITION);
   EXPECT_NE(same.error_message().find("four eyes"), std::string::npos);
   EXPECT_EQ(Call(&Stub::ApproveParameterSet, kCm01Token, approve, &approved).error_code(),
             grpc::PERMISSION_DENIED);
-  ASSERT_TRUE(Call(&Stub::ApproveParameterSet, kTreasury2Token, approve, &approved).ok());
-  EXPECT_EQ(approved.status(), pb::PARAMETER_SET_STATUS_APPROVED);
-  EXPECT_EQ(approved.approved_by(), "treasury2");
   EXPECT_EQ(Call(&Stub::ApproveParameterSet, kTreasury2Token, approve, &approved).error_code(),
+            grpc::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&Stub::ApproveParameterSet, kRisk2Token, approve, &approved).ok());
+  EXPECT_EQ(approved.status(), pb::PARAMETER_SET_STATUS_APPROVED);
+  EXPECT_EQ(approved.approved_by(), "risk2");
+  EXPECT_EQ(Call(&Stub::ApproveParameterSet, kRisk2Token, approve, &approved).error_code(),
             grpc::FAILED_PRECONDITION);  // no longer a draft
 
   // A second calibration, approved, supersedes the first.
   pb::RiskParameterSet second;
-  ASSERT_TRUE(Call(&Stub::CalibrateParameters, kTreasury2Token, calibrate, &second).ok());
+  ASSERT_TRUE(Call(&Stub::CalibrateParameters, kRisk2Token, calibrate, &second).ok());
   EXPECT_EQ(second.version(), "2026-11-23-2");
   approve.set_version(second.version());
-  ASSERT_TRUE(Call(&Stub::ApproveParameterSet, kTreasuryToken, approve, &approved).ok());
+  ASSERT_TRUE(Call(&Stub::ApproveParameterSet, kRiskToken, approve, &approved).ok());
   pb::ListParameterSetsResponse sets;
   ASSERT_TRUE(
       Call(&Stub::ListParameterSets, kCm02Token, pb::ListParameterSetsRequest(), &sets).ok());
@@ -321,6 +321,9 @@ TEST_F(MarginServiceTest, MarginCycleStoresAccountsAndOriginsIdempotently) {
   pb::RunMarginCycleResponse first;
   EXPECT_EQ(Call(&Stub::RunMarginCycle, kCm01Token, run, &first).error_code(),
             grpc::PERMISSION_DENIED);
+  // The risk role approves parameter sets; running the cycle stays treasury's.
+  EXPECT_EQ(Call(&Stub::RunMarginCycle, kRiskToken, run, &first).error_code(),
+            grpc::PERMISSION_DENIED);
   ASSERT_TRUE(Call(&Stub::RunMarginCycle, kTreasuryToken, run, &first).ok());
   EXPECT_EQ(first.parameter_version(), approved.version());
   EXPECT_EQ(first.accounts(), 5);  // CM01-H, CM01-C1, CM01-C2, CM02-H, CM02-C1
@@ -373,9 +376,9 @@ TEST_F(MarginServiceTest, MarginCycleStoresAccountsAndOriginsIdempotently) {
                " GROUP BY action")) {
     by_action[r[0].as<std::string>()] = r[1].as<std::string>();
   }
-  EXPECT_EQ(by_action["LoadIndexValues"], "treasury1:");
-  EXPECT_EQ(by_action["CalibrateParameters"], "treasury1:");
-  EXPECT_EQ(by_action["ApproveParameterSet"], "treasury2:");
+  EXPECT_EQ(by_action["LoadIndexValues"], "risk1:");
+  EXPECT_EQ(by_action["CalibrateParameters"], "risk1:");
+  EXPECT_EQ(by_action["ApproveParameterSet"], "risk2:");
   EXPECT_EQ(by_action["RunMarginCycle"],
             absl::StrCat("treasury1:", first.changed(), ",treasury1:0"));
 }

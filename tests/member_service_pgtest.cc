@@ -191,7 +191,7 @@ class MemberServiceTest : public ::testing::Test {
     }
     pb::LoadIndexValuesResponse loaded;
     grpc::Status status =
-        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kTreasuryToken, request, &loaded);
+        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, request, &loaded);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -221,20 +221,20 @@ class MemberServiceTest : public ::testing::Test {
     return run;
   }
 
-  // Calibrates (treasury1) and approves (treasury2) the margin parameters, submits the
+  // Calibrates (risk1) and approves (risk2) the margin parameters, submits the
   // exchange's price of TKF-202612, four-eyes approves the prices and runs the whole day.
   // Returns the approved parameter set version.
   std::string SettleDay(const std::string& date, int64_t price_micros) {
     pb::CalibrateParametersRequest calibrate;
     calibrate.set_business_date(date);
     pb::RiskParameterSet draft;
-    grpc::Status status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters,
-                               kTreasuryToken, calibrate, &draft);
+    grpc::Status status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken,
+                               calibrate, &draft);
     EXPECT_TRUE(status.ok()) << date << ": " << status.error_message();
     pb::ApproveParameterSetRequest approve_parameters;
     approve_parameters.set_version(draft.version());
     pb::RiskParameterSet parameters;
-    status = Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kTreasury2Token,
+    status = Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kRisk2Token,
                   approve_parameters, &parameters);
     EXPECT_TRUE(status.ok()) << status.error_message();
 

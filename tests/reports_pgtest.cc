@@ -161,7 +161,7 @@ class ReportsTest : public ::testing::Test {
     }
     pb::LoadIndexValuesResponse loaded;
     ASSERT_TRUE(
-        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kTreasuryToken, request, &loaded)
+        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, request, &loaded)
             .ok());
   }
 
@@ -171,14 +171,14 @@ class ReportsTest : public ::testing::Test {
     pb::CalibrateParametersRequest calibrate;
     calibrate.set_business_date(date);
     pb::RiskParameterSet draft;
-    ASSERT_TRUE(Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kTreasuryToken,
-                     calibrate, &draft)
-                    .ok());
+    ASSERT_TRUE(
+        Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken, calibrate, &draft)
+            .ok());
     pb::ApproveParameterSetRequest approve;
     approve.set_version(draft.version());
     pb::RiskParameterSet approved;
-    ASSERT_TRUE(Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kTreasury2Token,
-                     approve, &approved)
+    ASSERT_TRUE(Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kRisk2Token, approve,
+                     &approved)
                     .ok());
     pb::SubmitSettlementPricesRequest prices;
     prices.set_business_date(date);

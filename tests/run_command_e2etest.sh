@@ -4,8 +4,9 @@
 # every day's trades are accepted, every run completes and opens the next business date
 # (2027-01-04 after the last), the December months settle at a FINAL price on 2026-12-31,
 # every day's cash (members' calls and the CCP's rounding residual) sums to zero cents, the
-# ledger check finds nothing, and a member's margin is replicated offline from the
-# exported .spn (server and margincalc agree to the micro-dollar). Run again, it settles
+# ledger check finds nothing, a member's margin is replicated offline from the exported
+# .spn (server and margincalc agree to the micro-dollar), and each day's risk parameters
+# are calibrated by risk1 and approved by risk2 (the risk role). Run again, it settles
 # nothing twice: every day is reported as settled already, the printed reports are
 # identical, and no stored row of the business tables has changed. Treasury cash: every
 # day's payments are instructed, exported, booked by banksim and imported, every day
@@ -73,6 +74,11 @@ done
 grep -qE '^2026-12-31 +[0-9]+ +LOCKED +treasury1 +treasury2 +TKF-202612 +[0-9.]+ +FINAL ' \
   <<<"$first" || fail "TKF-202612 did not settle at a FINAL price: $first"
 grep -qE "$replicated" <<<"$first" || fail "no agreeing replication line: $first"
+# Each day's risk parameters are the risk role's: calibrated by risk1, approved by risk2.
+sets=$(psql -tAq "$server/$db" -c "SELECT business_date, created_by, approved_by
+  FROM risk_parameter_sets WHERE status = 'APPROVED' ORDER BY business_date")
+[[ "$sets" == "$(printf '%s|risk1|risk2\n' 2026-12-28 2026-12-29 2026-12-30 2026-12-31)" ]] ||
+  fail "the approved risk parameter sets are not risk1's, approved by risk2: $sets"
 # Every day's regulatory reports exported (pass 1, current), each file's SHA-256 checked.
 [[ $(grep -cE "^DAILY_CLEARING +daily_clearing_[0-9]{8}\.xml +1 +yes " <<<"$first") == 4 ]] ||
   fail "not every day's reports were exported: $first"

@@ -40,8 +40,9 @@ TEST(SampleSeedTest, HasTheDemoCounts) {
   EXPECT_EQ(seed.products_size(), 2);
   EXPECT_EQ(seed.members_size(), 12);
   EXPECT_EQ(seed.accounts_size(), 48);
-  // exchange, 2 treasurers (four-eyes approval), regulator, index provider, 12 members
-  EXPECT_EQ(seed.principals_size(), 5 + 12);
+  // exchange, 2 treasurers and 2 risk principals (four-eyes approval), regulator, index
+  // provider, 12 members
+  EXPECT_EQ(seed.principals_size(), 7 + 12);
   EXPECT_EQ(seed.holidays_size(), 12);
   EXPECT_EQ(MemberIds(seed).size(), 12u);
 }

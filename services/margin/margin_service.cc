@@ -222,7 +222,7 @@ grpc::Status MarginServiceImpl::LoadIndexValues(Context* context,
                                                 const pb::LoadIndexValuesRequest* request,
                                                 pb::LoadIndexValuesResponse* response) {
   return rpc_.Run(
-      context, "LoadIndexValues", clearing::kTreasuryOnly, kBatchTime,
+      context, "LoadIndexValues", clearing::kRiskOnly, kBatchTime,
       [&](const Call& call) -> absl::Status {
         TC_RETURN_IF_ERROR(CheckIndexValueCount(*request));
         return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
@@ -247,7 +247,7 @@ grpc::Status MarginServiceImpl::CalibrateParameters(Context* context,
                                                     const pb::CalibrateParametersRequest* request,
                                                     pb::RiskParameterSet* response) {
   return rpc_.Run(
-      context, "CalibrateParameters", clearing::kTreasuryOnly, kBatchTime,
+      context, "CalibrateParameters", clearing::kRiskOnly, kBatchTime,
       [&](const Call& call) -> absl::Status {
         TC_ASSIGN_OR_RETURN(absl::CivilDay day,
                             ParseBusinessDate("business_date", request->business_date()));
@@ -301,7 +301,7 @@ grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
                                                     const pb::ApproveParameterSetRequest* request,
                                                     pb::RiskParameterSet* response) {
   return rpc_.Run(
-      context, "ApproveParameterSet", clearing::kTreasuryOnly, kReadTime,
+      context, "ApproveParameterSet", clearing::kRiskOnly, kReadTime,
       [&](const Call& call) -> absl::Status {
         TC_RETURN_IF_ERROR(ValidateIdentifier("version", request->version()));
         const Principal* caller = &call.caller;
@@ -320,7 +320,7 @@ grpc::Status MarginServiceImpl::ApproveParameterSet(Context* context,
           if (row->created_by == caller->principal_id) {
             return absl::FailedPreconditionError(
                 absl::StrCat("version '", row->version, "' was created by '", row->created_by,
-                             "'; four eyes: another treasury principal must approve it"));
+                             "'; four eyes: another risk principal must approve it"));
           }
           store::ApproveParameterSet(tx, *row, caller->principal_id);
           parameters_.ForgetApproved();  // what-if must see the newly approved set at once

@@ -1,9 +1,9 @@
 // gRPC MarginService: index histories, daily calibration of the risk parameters with
 // four-eyes approval, account margin with breakdown, what-if and incremental margin, and
 // the margin cycle that stores each account's and each member origin's requirement.
-// Treasury calibrates, approves (not its own set) and runs the cycle; members see only
-// their own accounts; any authenticated caller may read parameter sets, export them as
-// .spn files (to replicate our margin) and ask what-if.
+// Risk loads index histories, calibrates and approves (not its own set); treasury runs the
+// cycle; members see only their own accounts; any authenticated caller may read parameter
+// sets, export them as .spn files (to replicate our margin) and ask what-if.
 // Each approved set is compiled once per version and shared; every call computes with its
 // own MarginCalculator.
 //

@@ -10,9 +10,9 @@
 //   clearctl --token=dev-admin-token-0001 seed deploy/seed/sample.textproto
 //   clearctl --token=dev-treasury-token-0001 positions --member=CM01
 //   clearctl --token=dev-treasury-token-0001 trades --account=CM01-H --json
-//   clearctl --token=dev-treasury-token-0001 load-index deploy/seed/index_history.csv
-//   clearctl --token=dev-treasury-token-0001 calibrate
-//   clearctl --token=dev-treasury2-token-0001 approve VERSION
+//   clearctl --token=dev-risk-token-0001 load-index deploy/seed/index_history.csv
+//   clearctl --token=dev-risk-token-0001 calibrate
+//   clearctl --token=dev-risk2-token-0001 approve VERSION
 //   clearctl --token=dev-member-CM01-token-0001 margin --account=CM01-H
 // Money is printed exactly, in USD with 6 decimals (micro-USD), as margincalc prints it.
 // The server and token come from --target/--token or TOKENCLEAR_TARGET/TOKENCLEAR_TOKEN.

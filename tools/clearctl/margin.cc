@@ -3,9 +3,9 @@
 // an account's margin, what-if and incremental margin, the daily margin cycle and its
 // requirements per member and origin. Money in USD with 6 decimals, exact.
 //
-//   clearctl --token=dev-treasury-token-0001 load-index deploy/seed/index_history.csv
-//   clearctl --token=dev-treasury-token-0001 calibrate --date=2026-11-23
-//   clearctl --token=dev-treasury2-token-0001 approve 2026-11-23-1
+//   clearctl --token=dev-risk-token-0001 load-index deploy/seed/index_history.csv
+//   clearctl --token=dev-risk-token-0001 calibrate --date=2026-11-23
+//   clearctl --token=dev-risk2-token-0001 approve 2026-11-23-1
 //   clearctl --token=dev-treasury-token-0001 margin-cycle && clearctl requirements --member=CM01
 //   clearctl --token=dev-member-CM01-token-0001 export-spn 2026-11-23-1 --out=params.spn
 //   clearctl --token=dev-member-CM01-token-0001 what-if --portfolio=book.csv
