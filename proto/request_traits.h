@@ -84,5 +84,4 @@ class SerializationTraits<::tokenclear::v1::StreamNotificationsRequest, void> {
 
 }  // namespace grpc
 
-
 #endif  // TOKENCLEAR_PROTO_REQUEST_TRAITS_H_

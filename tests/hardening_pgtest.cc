@@ -358,7 +358,8 @@ TEST_F(HardeningTest, InvalidUtf8IsTheCallersErrorNamingTheField) {
         "tokenclear.v1.PositionService", "tokenclear.v1.MarginService",
         "tokenclear.v1.IndexService", "tokenclear.v1.LedgerService",
         "tokenclear.v1.TreasuryService", "tokenclear.v1.CashService",
-        "tokenclear.v1.MemberService", "tokenclear.v1.RegulatorService"}) {
+        "tokenclear.v1.MemberService", "tokenclear.v1.RegulatorService",
+        "tokenclear.v1.AccessService", "tokenclear.v1.AuditService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
     ASSERT_NE(service, nullptr);

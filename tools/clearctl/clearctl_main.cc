@@ -122,7 +122,8 @@ constexpr absl::Span<const Command> (*kNouns[])() = {
 std::string Usage() {
   std::string usage =
       "tokenclear treasury/admin CLI.\n"
-      "usage: clearctl [--target=HOST:PORT] [--token=TOKEN] [--json] COMMAND\n"
+      "usage: clearctl [--target=HOST:PORT] [--token=TOKEN] [--tls_ca=PEM [--tls_cert=PEM "
+      "--tls_key=PEM]] [--json] COMMAND\n"
       "commands:\n";
   for (auto commands : kNouns) {
     for (const Command& command : commands()) {
