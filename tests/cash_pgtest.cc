@@ -43,6 +43,7 @@
 #include "services/server/clearing_server.h"
 #include "settlement/eod_step.h"
 #include "store/pg_test_database.h"
+#include "tests/settlement_desk.h"
 #include "tests/test_clearing_house.h"
 #include "tokenclear/v1/cash.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
@@ -358,22 +359,7 @@ class CashTest : public ::testing::Test {
   }
 
   // 60 business days of TOKFRONT ending on the open date: calibration's look-back.
-  void LoadHistory() {
-    pb::LoadIndexValuesRequest request;
-    absl::CivilDay day(2026, 11, 23);
-    for (int i = 0; i < 60; --day) {
-      if (IsWeekend(day)) continue;
-      pb::IndexValue* v = request.add_values();
-      v->set_index_code("TOKFRONT");
-      v->set_business_date(FormatBusinessDate(day));
-      v->set_value_micros(3'100'000 + (i % 3 == 0 ? 40'000 : (i % 3 == 1 ? -30'000 : 5'000)));
-      ++i;
-    }
-    pb::LoadIndexValuesResponse loaded;
-    grpc::Status status =
-        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, request, &loaded);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
+  void LoadHistory() { LoadIndexHistory(channel_); }
 
   // ---- cash reference data ----
 
@@ -505,42 +491,8 @@ class CashTest : public ::testing::Test {
   // exchange's settlement price of TKF-202612, four-eyes approves the set and runs the
   // whole end of day of `date`.
   void SettleDay(const std::string& date, int64_t price_micros) {
-    pb::CalibrateParametersRequest calibrate;
-    calibrate.set_business_date(date);
-    pb::RiskParameterSet draft;
-    grpc::Status status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken,
-                               calibrate, &draft);
-    ASSERT_TRUE(status.ok()) << date << ": " << status.error_message();
-    pb::ApproveParameterSetRequest approve_parameters;
-    approve_parameters.set_version(draft.version());
-    pb::RiskParameterSet approved_parameters;
-    status = Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kRisk2Token,
-                  approve_parameters, &approved_parameters);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-
-    pb::SubmitSettlementPricesRequest prices;
-    prices.set_business_date(date);
-    pb::ExchangeSettlementPrice* p = prices.add_prices();
-    p->set_instrument_id(kDec);
-    p->set_price_micros(price_micros);
-    pb::SubmitSettlementPricesResponse submitted;
-    status = Call(*treasury_, &pb::TreasuryService::Stub::SubmitSettlementPrices, kExchangeToken,
-                  prices, &submitted);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    pb::ProposeSettlementPricesRequest propose;
-    propose.set_business_date(date);
-    pb::SettlementPriceSet proposed;
-    status = Call(*treasury_, &pb::TreasuryService::Stub::ProposeSettlementPrices, kTreasuryToken,
-                  propose, &proposed);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    pb::ApproveSettlementPricesRequest approve;
-    approve.set_business_date(date);
-    approve.set_version(proposed.version());
-    pb::SettlementPriceSet approved;
-    status = Call(*treasury_, &pb::TreasuryService::Stub::ApproveSettlementPrices, kTreasury2Token,
-                  approve, &approved);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-
+    CalibrateAndApprove(channel_, date);
+    ApproveDayPrices(channel_, date, kDec, price_micros);
     const EodCall call = RunEod(date);
     ASSERT_TRUE(call.status.ok()) << date << ": " << call.status.error_message();
     ASSERT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE) << call.run.ShortDebugString();

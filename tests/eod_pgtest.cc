@@ -27,6 +27,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "settlement/eod_step.h"
+#include "tests/settlement_desk.h"
 #include "tests/test_clearing_house.h"
 #include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
@@ -115,37 +116,11 @@ class Desk {
   pb::TreasuryService::Stub& treasury() { return *treasury_; }
 
   // 60 business days of TOKFRONT ending on the open date: calibration's look-back.
-  void LoadHistory() {
-    pb::LoadIndexValuesRequest request;
-    absl::CivilDay day(2026, 11, 23);
-    for (int i = 0; i < 60; --day) {
-      if (IsWeekend(day)) continue;
-      pb::IndexValue* v = request.add_values();
-      v->set_index_code("TOKFRONT");
-      v->set_business_date(FormatBusinessDate(day));
-      v->set_value_micros(3'100'000 + (i % 3 == 0 ? 40'000 : (i % 3 == 1 ? -30'000 : 5'000)));
-      ++i;
-    }
-    pb::LoadIndexValuesResponse loaded;
-    grpc::Status status =
-        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, request, &loaded);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
+  void LoadHistory() { LoadIndexHistory(channel_); }
 
   // The risk parameters the INITIAL_MARGIN step needs: risk1 calibrates, risk2 approves.
   void CalibrateAndApprove(const std::string& date) {
-    pb::CalibrateParametersRequest calibrate;
-    calibrate.set_business_date(date);
-    pb::RiskParameterSet draft;
-    grpc::Status status = Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken,
-                               calibrate, &draft);
-    ASSERT_TRUE(status.ok()) << date << ": " << status.error_message();
-    pb::ApproveParameterSetRequest approve;
-    approve.set_version(draft.version());
-    pb::RiskParameterSet approved;
-    status = Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kRisk2Token, approve,
-                  &approved);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    tc::testing::CalibrateAndApprove(channel_, date);
   }
 
   void AddInstrument(const std::string& id, const std::string& month, const std::string& last,

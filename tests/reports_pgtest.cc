@@ -44,6 +44,7 @@
 #include "reporting/reporting_schemas.h"
 #include "settlement/eod_step.h"
 #include "store/report_store.h"
+#include "tests/settlement_desk.h"
 #include "tests/test_clearing_house.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
@@ -148,38 +149,12 @@ class ReportsTest : public ::testing::Test {
   }
 
   // 60 business days of TOKFRONT ending on the open date: calibration's look-back.
-  void LoadHistory() {
-    pb::LoadIndexValuesRequest request;
-    absl::CivilDay day(2026, 11, 23);
-    for (int i = 0; i < 60; --day) {
-      if (IsWeekend(day)) continue;
-      pb::IndexValue* v = request.add_values();
-      v->set_index_code("TOKFRONT");
-      v->set_business_date(FormatBusinessDate(day));
-      v->set_value_micros(3'100'000 + (i % 3 == 0 ? 40'000 : (i % 3 == 1 ? -30'000 : 5'000)));
-      ++i;
-    }
-    pb::LoadIndexValuesResponse loaded;
-    ASSERT_TRUE(
-        Call(*margin_, &pb::MarginService::Stub::LoadIndexValues, kRiskToken, request, &loaded)
-            .ok());
-  }
+  void LoadHistory() { LoadIndexHistory(channel_); }
 
   // Calibrates and approves margin parameters, submits and four-eyes approves the price,
   // runs the whole day.
   void SettleDay(const std::string& date, int64_t price) {
-    pb::CalibrateParametersRequest calibrate;
-    calibrate.set_business_date(date);
-    pb::RiskParameterSet draft;
-    ASSERT_TRUE(
-        Call(*margin_, &pb::MarginService::Stub::CalibrateParameters, kRiskToken, calibrate, &draft)
-            .ok());
-    pb::ApproveParameterSetRequest approve;
-    approve.set_version(draft.version());
-    pb::RiskParameterSet approved;
-    ASSERT_TRUE(Call(*margin_, &pb::MarginService::Stub::ApproveParameterSet, kRisk2Token, approve,
-                     &approved)
-                    .ok());
+    CalibrateAndApprove(channel_, date);
     pb::SubmitSettlementPricesRequest prices;
     prices.set_business_date(date);
     prices.add_prices()->set_instrument_id(kDec);
