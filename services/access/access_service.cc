@@ -106,9 +106,10 @@ grpc::Status AccessServiceImpl::IssueToken(Context* context, const pb::IssueToke
                        "' is already issued; its secret was shown once (revoke it and issue "
                        "another id if it was lost)"));
     }
-    store::Audit(tx, call.actor(), "IssueToken", row.token_id,
-                 {"principal_id", "expires_at", "label"},
-                 {row.principal_id, absl::FormatTime(row.expires_at), row.label});
+    store::Audit(
+        tx, call.actor(), "IssueToken", row.token_id, {"principal_id", "expires_at", "label"},
+        {row.principal_id,
+         absl::FormatTime(absl::RFC3339_full, row.expires_at, absl::UTCTimeZone()), row.label});
     *response->mutable_token() = ToProto(row, call.now);
     response->set_secret(secret);
     return absl::OkStatus();
