@@ -1,13 +1,16 @@
 #include "tests/child_process.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
 extern char** environ;
@@ -16,8 +19,12 @@ namespace tc::testing {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::vector<std::string>& extra_env) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) return;
+  // stderr goes to an unlinked temporary file, not a pipe: a server that logs every call
+  // must never block on a pipe that the test reads only when it looks for a line.
+  char path[] = "/tmp/tc-child-stderr-XXXXXX";
+  stderr_fd_ = mkstemp(path);
+  if (stderr_fd_ < 0) return;
+  unlink(path);
   std::vector<std::string> env_strings = extra_env;
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
   std::vector<char*> env_ptrs, arg_ptrs;
@@ -28,15 +35,11 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   arg_ptrs.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_adddup2(&actions, stderr_fd_, STDERR_FILENO);
   if (posix_spawn(&pid_, arg_ptrs[0], &actions, nullptr, arg_ptrs.data(), env_ptrs.data()) != 0) {
     pid_ = -1;
   }
   posix_spawn_file_actions_destroy(&actions);
-  close(pipe_fds[1]);
-  stderr_fd_ = pipe_fds[0];
-  fcntl(stderr_fd_, F_SETFL, O_NONBLOCK);
 }
 
 ChildProcess::~ChildProcess() {
@@ -47,32 +50,43 @@ ChildProcess::~ChildProcess() {
   if (stderr_fd_ >= 0) close(stderr_fd_);
 }
 
+void ChildProcess::ReadNewStderr() {
+  // pread from our own offset: the child's writes move the shared file offset, not ours.
+  char buffer[1 << 16];
+  for (ssize_t n;
+       stderr_fd_ >= 0 && (n = pread(stderr_fd_, buffer, sizeof(buffer), read_offset_)) > 0;) {
+    stderr_text_.append(buffer, static_cast<size_t>(n));
+    read_offset_ += n;
+  }
+}
+
+const std::string& ChildProcess::stderr_text() {
+  ReadNewStderr();
+  return stderr_text_;
+}
+
+bool ChildProcess::Ended() const {
+  if (exited_) return true;
+  // A child that exited but is not reaped yet is a zombie ('Z' after the command name).
+  std::ifstream stat(absl::StrCat("/proc/", pid_, "/stat"));
+  const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  return paren == std::string::npos || (paren + 2 < text.size() && text[paren + 2] == 'Z');
+}
+
 std::optional<std::string> ChildProcess::ReadStderrLineContaining(absl::string_view needle,
                                                                   absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {
+    const bool ended = Ended();  // before reading, so nothing written before it is missed
+    ReadNewStderr();
     for (size_t end; (end = stderr_text_.find('\n', scanned_)) != std::string::npos;) {
       std::string line = stderr_text_.substr(scanned_, end - scanned_);
       scanned_ = end + 1;
       if (absl::StrContains(line, needle)) return line;
     }
-    const int64_t wait_ms = absl::ToInt64Milliseconds(deadline - absl::Now());
-    if (wait_ms <= 0) return std::nullopt;
-    pollfd fd{stderr_fd_, POLLIN, 0};
-    if (poll(&fd, 1, static_cast<int>(wait_ms)) <= 0) continue;
-    char buffer[4096];
-    const ssize_t n = read(stderr_fd_, buffer, sizeof(buffer));
-    if (n == 0) return std::nullopt;  // the child closed stderr
-    if (n > 0) stderr_text_.append(buffer, static_cast<size_t>(n));
-  }
-}
-
-void ChildProcess::DrainStderr() {
-  // The child has exited, so the pipe ends: read to end of file.
-  fcntl(stderr_fd_, F_SETFL, 0);
-  char buffer[4096];
-  for (ssize_t n; (n = read(stderr_fd_, buffer, sizeof(buffer))) > 0;) {
-    stderr_text_.append(buffer, static_cast<size_t>(n));
+    if (ended || absl::Now() >= deadline) return std::nullopt;
+    absl::SleepFor(absl::Milliseconds(10));
   }
 }
 
@@ -86,7 +100,7 @@ std::optional<int> ChildProcess::WaitForExit(absl::Duration timeout) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       exited_ = true;
-      DrainStderr();
+      ReadNewStderr();
       if (WIFEXITED(status)) return WEXITSTATUS(status);
       return std::nullopt;
     }

@@ -35,14 +35,17 @@ class ChildProcess {
   void Signal(int signal_number);
   // The exit code, or nullopt when the process did not exit in time (or was signalled).
   std::optional<int> WaitForExit(absl::Duration timeout);
-  // Everything read from stderr so far.
-  const std::string& stderr_text() const { return stderr_text_; }
+  // Everything the child has written to stderr so far.
+  const std::string& stderr_text();
 
  private:
-  void DrainStderr();
+  void ReadNewStderr();
+  // Whether the child has exited (reaped or not).
+  bool Ended() const;
 
   pid_t pid_ = -1;
   int stderr_fd_ = -1;
+  off_t read_offset_ = 0;
   bool exited_ = false;
   std::string stderr_text_;
   size_t scanned_ = 0;

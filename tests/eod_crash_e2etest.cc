@@ -407,7 +407,6 @@ class EodCrashTest : public ::testing::Test {
         << server.Log();
     ASSERT_EQ(day1.run->next_business_date(), kDay2);
     ASSERT_NO_FATAL_FAILURE(PrepareDay(server, kDay2, 2));
-    server.Pump();
     ASSERT_EQ(server.Stop(), 0) << server.Log();  // no connection to the template is left
     pqxx::connection connection(Url(kTemplate));
     pqxx::work tx(connection);
@@ -618,7 +617,6 @@ class EodCrashTest : public ::testing::Test {
     EXPECT_EQ(resumed.run->status(), pb::EOD_RUN_STATUS_COMPLETE) << Describe(resumed);
     EXPECT_EQ(resumed.run->steps_done(), kSteps) << Describe(resumed);
     ASSERT_NO_FATAL_FAILURE(CheckLedgerAndReplay(server.channel(), scenario.name));
-    server.Pump();
     EXPECT_EQ(server.Stop(), 0) << server.Log();
 
     const Dump dump = DumpResults(url, false);
@@ -687,7 +685,6 @@ TEST_F(EodCrashTest, ResumedRunsEqualAnUninterruptedRun) {
   EXPECT_TRUE(rerun_differences.empty())
       << "re-running the finished date changed:" << rerun_differences;
   ASSERT_NO_FATAL_FAILURE(CheckLedgerAndReplay(server.channel(), "reference, run again"));
-  server.Pump();
   EXPECT_EQ(server.Stop(), 0) << server.Log();
 
   std::vector<Scenario> scenarios;
@@ -912,7 +909,6 @@ TEST_F(EodCrashTest, PaymentsKilledBetweenExportAndPostingPostOnce) {
   EXPECT_EQ(recon.confirmed(), collects + pays);
   EXPECT_EQ(recon.unconfirmed(), 0);
   EXPECT_EQ(recon.bank_ledger_cents(), recon.bank_movements_cents());
-  server.Pump();
   EXPECT_EQ(server.Stop(), 0) << server.Log();
   std::printf("payments_crash: %d collects and %d pays of %s posted once across two kills\n",
               collects, pays, kDay2);

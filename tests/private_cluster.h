@@ -39,6 +39,17 @@
 
 namespace tc::testing {
 
+// The port in the server's "serving on port N" log line; 0 when the line has none.
+inline int ServingPort(absl::string_view line) {
+  constexpr absl::string_view kMarker = "serving on port ";
+  const size_t at = line.find(kMarker);
+  if (at == absl::string_view::npos) return 0;
+  absl::string_view digits = line.substr(at + kMarker.size());
+  digits = digits.substr(0, digits.find_first_not_of("0123456789"));
+  int port = 0;
+  return absl::SimpleAtoi(digits, &port) ? port : 0;
+}
+
 // The path of a PostgreSQL 15 program (/usr/lib/postgresql/15/bin/<name>).
 std::string PgTool(absl::string_view name);
 
@@ -204,8 +215,8 @@ class ServerProcess {
     std::ofstream(guard_folder_ + "/server.pid", std::ios::trunc) << process_->pid() << "\n";
     std::optional<std::string> serving =
         process_->ReadStderrLineContaining("serving on port", absl::Seconds(30));
-    int port = 0;
-    if (!serving || !absl::SimpleAtoi(serving->substr(serving->rfind(' ') + 1), &port)) {
+    const int port = serving ? ServingPort(*serving) : 0;
+    if (port == 0) {
       return absl::UnavailableError(absl::StrCat("server did not start: ", Log()));
     }
     port_ = port;
@@ -230,9 +241,6 @@ class ServerProcess {
     process_->Signal(SIGTERM);
     return process_->WaitForExit(absl::Seconds(20));
   }
-
-  // Reads what the server wrote to stderr so far, so that the pipe never fills up.
-  void Pump() { (void)process_->ReadStderrLineContaining("\x01", absl::Milliseconds(5)); }
 
   std::string Log() const {
     const std::string& text = process_->stderr_text();

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "store/pg_test_database.h"
 #include "tests/child_process.h"
+#include "tests/private_cluster.h"
 #include "tests/test_clearing_house.h"
 
 namespace tc::testing {
@@ -83,8 +84,8 @@ TEST(ServerE2eTest, ServesAndDrainsGracefullyOnSigterm) {
   std::optional<std::string> serving =
       server.ReadStderrLineContaining("serving on port", absl::Seconds(30));
   ASSERT_TRUE(serving.has_value()) << server.stderr_text();
-  int port = 0;
-  ASSERT_TRUE(absl::SimpleAtoi(serving->substr(serving->rfind(' ') + 1), &port)) << *serving;
+  const int port = ServingPort(*serving);
+  ASSERT_NE(port, 0) << *serving;
   auto channel =
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
   auto health = Health::NewStub(channel);
