@@ -13,8 +13,10 @@ packages=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
+  prometheus-cpp-dev
   postgresql-15 postgresql-client-15 libxml2-dev libxml2-utils openssl
-  python3-grpcio python3-protobuf
+  postgresql-15-auto-failover pg-auto-failover-cli
+  python3-grpcio python3-protobuf prometheus
 )
 # The test command's second build (build-asan/): clang 14, its sanitizer and libFuzzer
 # runtimes, and llvm-symbolizer for readable stacks.

@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(std::string url, int max_
 
 absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(absl::Time deadline) {
   {
+    const absl::Time asked = clock_.Now();
     absl::MutexLock lock(&mutex_);
     auto available = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
       return !idle_.empty() || leased_ < capacity_;
@@ -41,6 +42,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(absl::Time dea
           absl::DeadlineExceededError("no database connection became free before the deadline"));
     }
     ++leased_;
+    ++acquires_;
+    acquire_wait_ += clock_.Now() - asked;
     if (!idle_.empty()) {
       std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
       idle_.pop_back();
@@ -62,6 +65,15 @@ void PgPool::Release(std::unique_ptr<pqxx::connection> connection) {
   --leased_;
   TC_CHECK(leased_ >= 0);
   if (connection != nullptr && connection->is_open()) idle_.push_back(std::move(connection));
+}
+
+PgPool::Stats PgPool::GetStats() const {
+  absl::MutexLock lock(&mutex_);
+  return {.in_use = leased_,
+          .idle = static_cast<int>(idle_.size()),
+          .capacity = capacity_,
+          .acquires = acquires_,
+          .acquire_wait = acquire_wait_};
 }
 
 void PgPool::DropIdle() {

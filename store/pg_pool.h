@@ -11,6 +11,7 @@
 #ifndef TOKENCLEAR_STORE_PG_POOL_H_
 #define TOKENCLEAR_STORE_PG_POOL_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <pqxx/pqxx>
@@ -52,6 +53,16 @@ class PgPool {
 
   const std::string& url() const { return url_; }
 
+  // What the pool is doing, read by the metrics at scrape time.
+  struct Stats {
+    int in_use = 0;
+    int idle = 0;
+    int capacity = 0;
+    int64_t acquires = 0;         // leases granted since start
+    absl::Duration acquire_wait;  // total time callers waited for a lease
+  };
+  Stats GetStats() const;
+
  private:
   PgPool(std::string url, int max_connections, const Clock& clock)
       : url_(std::move(url)), capacity_(max_connections), clock_(clock) {}
@@ -65,9 +76,11 @@ class PgPool {
   const std::string url_;
   const int capacity_;
   const Clock& clock_;
-  absl::Mutex mutex_;
+  mutable absl::Mutex mutex_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mutex_);
   int leased_ ABSL_GUARDED_BY(mutex_) = 0;
+  int64_t acquires_ ABSL_GUARDED_BY(mutex_) = 0;
+  absl::Duration acquire_wait_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace tc::store

@@ -1,11 +1,10 @@
 #include "services/common/rpc.h"
 
-#include <cstdio>
-
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/internal_error.h"
+#include "services/common/json_log.h"
 
 namespace tc::services {
 namespace {
@@ -43,31 +42,26 @@ absl::string_view NeutralMessage(absl::StatusCode code) {
   }
 }
 
-// JSON string escaping for the log line (the detail may hold quotes, newlines, bytes).
-std::string JsonEscaped(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c >= 0x7f) {
-      absl::StrAppendFormat(&out, "\\u%04x", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 void LogInternal(absl::Time now, absl::string_view request_id, absl::string_view method,
                  const absl::Status& status) {
-  const std::string line = absl::StrFormat(
-      "{\"time\":\"%s\",\"level\":\"error\",\"request_id\":\"%s\",\"method\":\"%s\","
-      "\"status\":\"%s\",\"detail\":\"%s\"}\n",
-      absl::FormatTime(absl::RFC3339_full, now, absl::UTCTimeZone()), request_id,
-      JsonEscaped(method), absl::StatusCodeToString(status.code()), JsonEscaped(status.message()));
-  std::fputs(line.c_str(), stderr);
+  JsonLog(LogLevel::kError, now)
+      .Field("request_id", request_id)
+      .Field("method", method)
+      .Field("status", absl::StatusCodeToString(status.code()))
+      .Field("detail", status.message())
+      .Write();
+}
+
+// The access line: who called what, the answer and how long it took.
+void LogAccess(absl::Time now, absl::string_view request_id, absl::string_view principal,
+               absl::string_view method, const grpc::Status& answer, absl::Duration elapsed) {
+  JsonLog(LogLevel::kInfo, now)
+      .Field("request_id", request_id)
+      .Field("principal", principal)
+      .Field("method", method)
+      .Field("status", CodeName(answer))
+      .Field("duration_ms", absl::ToDoubleMilliseconds(elapsed))
+      .Write();
 }
 
 }  // namespace
@@ -88,6 +82,7 @@ grpc::Status PublicStatus(const absl::Status& status, absl::string_view request_
 grpc::Status Rpc::Run(grpc::ServerContext* context, absl::string_view method,
                       clearing::RoleSet roles, absl::Duration max_time,
                       absl::FunctionRef<absl::Status(const Call&)> body) {
+  const absl::Time arrived = clock_.Now();
   const std::string request_id = NewRequestId();
   context->AddTrailingMetadata(kRequestIdKey, request_id);
   absl::StatusOr<Principal> caller = auth_.Authenticate(*context);
@@ -101,6 +96,10 @@ grpc::Status Rpc::Run(grpc::ServerContext* context, absl::string_view method,
   if (HidesInternals(status)) LogInternal(clock_.Now(), request_id, method, status);
   grpc::Status answer = PublicStatus(status, request_id);
   if (caller.ok() && !answer.ok()) AuditRefusal({caller->principal_id, request_id}, method, answer);
+  const absl::Time answered = clock_.Now();
+  metrics_.ObserveRpc(method, answer.error_code(), answered - arrived);
+  LogAccess(answered, request_id, caller.ok() ? caller->principal_id : "", method, answer,
+            answered - arrived);
   return answer;
 }
 

@@ -3,7 +3,9 @@
 // role set, gives the body the caller, a deadline and a request ID, and turns the body's
 // status into what the client sees: a status with internals (database text, hosts) is
 // logged with the request ID and answered with the code, a neutral message and the ID.
-// Every response carries the request ID in the trailing metadata "x-request-id".
+// Every response carries the request ID in the trailing metadata "x-request-id". Every call
+// is counted and timed (tokenclear_rpc_requests_total, tokenclear_rpc_duration_seconds) and
+// logged as one JSON access line with the same request ID (services/common/json_log.h).
 //
 // The audit log gets every mutation from its handler, in the mutation's transaction, and
 // every refusal of an authenticated caller from here (outcome = the status code), so a
@@ -32,6 +34,7 @@
 #include "clearing/access.h"
 #include "core/clock.h"
 #include "services/common/auth.h"
+#include "services/common/metrics.h"
 #include "store/pg_pool.h"
 #include "store/reference_store.h"
 
@@ -51,11 +54,14 @@ struct Call {
 
 class Rpc {
  public:
-  Rpc(Authenticator& auth, store::PgPool& pool, const Clock& clock)
-      : auth_(auth), pool_(pool), clock_(clock) {}
+  Rpc(Authenticator& auth, store::PgPool& pool, const Clock& clock, Metrics& metrics)
+      : auth_(auth), pool_(pool), clock_(clock), metrics_(metrics) {}
 
   grpc::Status Run(grpc::ServerContext* context, absl::string_view method, clearing::RoleSet roles,
                    absl::Duration max_time, absl::FunctionRef<absl::Status(const Call&)> body);
+
+  // For handlers that count what their calls did (trades, end-of-day steps, cycles).
+  Metrics& metrics() const { return metrics_; }
 
  private:
   void AuditRefusal(const store::Actor& actor, absl::string_view method,
@@ -64,6 +70,7 @@ class Rpc {
   Authenticator& auth_;
   store::PgPool& pool_;
   const Clock& clock_;
+  Metrics& metrics_;
 };
 
 // The status a client sees for `status`: unchanged when it is about the request, a

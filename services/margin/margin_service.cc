@@ -488,25 +488,29 @@ grpc::Status MarginServiceImpl::RunMarginCycle(Context* context,
         TC_ASSIGN_OR_RETURN(absl::CivilDay day,
                             ParseBusinessDate("business_date", request->business_date()));
         const std::string date = FormatBusinessDate(day);
-        return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
-          std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
-          TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(*state));
-          if (open != day) {
-            return absl::FailedPreconditionError(
-                absl::StrCat("business_date ", date, " is not the open business date ",
-                             FormatBusinessDate(open), ": the cycle margins current positions"));
-          }
-          TC_ASSIGN_OR_RETURN(MarginCycleOutcome outcome,
-                              RunAndStoreMarginCycle(tx, *state, parameters_, day));
-          response->set_parameter_version(outcome.parameter_version);
-          response->set_accounts(outcome.accounts);
-          response->set_changed(outcome.changed);
-          store::Audit(tx, call.actor(), "RunMarginCycle", date,
-                       {"parameter_version", "accounts", "changed"},
-                       {outcome.parameter_version, absl::StrCat(outcome.accounts),
-                        absl::StrCat(outcome.changed)});
-          return absl::OkStatus();
-        });
+        const absl::Time started = call.now;
+        absl::Status ran =
+            pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
+              std::shared_ptr<const ReferenceState> state = cache_.Current(tx);
+              TC_ASSIGN_OR_RETURN(absl::CivilDay open, OpenDate(*state));
+              if (open != day) {
+                return absl::FailedPreconditionError(absl::StrCat(
+                    "business_date ", date, " is not the open business date ",
+                    FormatBusinessDate(open), ": the cycle margins current positions"));
+              }
+              TC_ASSIGN_OR_RETURN(MarginCycleOutcome outcome,
+                                  RunAndStoreMarginCycle(tx, *state, parameters_, day));
+              response->set_parameter_version(outcome.parameter_version);
+              response->set_accounts(outcome.accounts);
+              response->set_changed(outcome.changed);
+              store::Audit(tx, call.actor(), "RunMarginCycle", date,
+                           {"parameter_version", "accounts", "changed"},
+                           {outcome.parameter_version, absl::StrCat(outcome.accounts),
+                            absl::StrCat(outcome.changed)});
+              return absl::OkStatus();
+            });
+        if (ran.ok()) rpc_.metrics().ObserveMarginCycle(clock_.Now() - started);
+        return ran;
       });
 }
 

@@ -38,7 +38,11 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
   static constexpr absl::Duration kApprovedVersionStaleness = absl::Seconds(1);
 
   MarginServiceImpl(store::PgPool& pool, ReferenceCache& cache, Rpc& rpc, const Clock& clock)
-      : pool_(pool), cache_(cache), rpc_(rpc), parameters_(clock, kApprovedVersionStaleness) {}
+      : pool_(pool),
+        cache_(cache),
+        rpc_(rpc),
+        clock_(clock),
+        parameters_(clock, kApprovedVersionStaleness) {}
 
   using Context = grpc::ServerContext;
   grpc::Status LoadIndexValues(Context* context, const pb::LoadIndexValuesRequest* request,
@@ -87,6 +91,7 @@ class MarginServiceImpl final : public tokenclear::v1::MarginService::Service {
   store::PgPool& pool_;
   ReferenceCache& cache_;
   Rpc& rpc_;
+  const Clock& clock_;
   ParameterCache parameters_;
 };
 

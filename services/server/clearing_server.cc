@@ -2,6 +2,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <prometheus/exposer.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,7 @@
 #include "services/cash/cash_service.h"
 #include "services/common/auth.h"
 #include "services/common/inflight_calls.h"
+#include "services/common/metrics.h"
 #include "services/common/readiness.h"
 #include "services/common/reference_cache.h"
 #include "services/common/rpc.h"
@@ -25,6 +27,7 @@
 #include "services/treasury/treasury_service.h"
 #include "store/access_store.h"
 #include "store/migrations.h"
+#include "store/ops_store.h"
 #include "store/pg_pool.h"
 #include "store/reference_store.h"
 
@@ -37,7 +40,10 @@ constexpr const char* kServiceNames[] = {
     "tokenclear.v1.IndexService",        "tokenclear.v1.LedgerService",
     "tokenclear.v1.TreasuryService",     "tokenclear.v1.CashService",
     "tokenclear.v1.AccessService",       "tokenclear.v1.AuditService",
-    "tokenclear.v1.MemberService"};
+    "tokenclear.v1.MemberService",       "tokenclear.v1.RegulatorService"};
+
+// A scrape must not hang on a database that does not answer.
+constexpr absl::Duration kScrapeQueryTime = absl::Seconds(1);
 
 absl::Status EnsureBootstrapAdmin(store::PgPool& pool, const Clock& clock,
                                   const std::string& token) {
@@ -85,6 +91,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListeningCredentials(
 }  // namespace
 
 struct ClearingServer::Parts {
+  // First in, last out: every part below may count into it.
+  Metrics metrics;
   InflightCalls inflight;
   std::unique_ptr<store::PgPool> pool;
   std::unique_ptr<ReferenceCache> cache;
@@ -105,7 +113,41 @@ struct ClearingServer::Parts {
   std::unique_ptr<MemberServiceImpl> member;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<Readiness> readiness;
+  // Last in, first out: scrapes read the pool, which must outlive it.
+  std::unique_ptr<prometheus::Exposer> exposer;
 };
+
+namespace {
+
+// The gauges read at scrape time: the pool, the open flags, the process's memory.
+void AddScrapeHooks(Metrics& metrics, store::PgPool& pool, const Clock& clock) {
+  metrics.AddScrapeHook([&metrics, &pool] { metrics.SetPool(pool.GetStats()); });
+  metrics.AddScrapeHook([&metrics, &pool, &clock] {
+    store::OpenFlags flags;
+    const absl::Status read = pool.Transact(
+        {.deadline = clock.Now() + kScrapeQueryTime, .max_attempts = 1}, [&](pqxx::work& tx) {
+          flags = store::CountOpenFlags(tx);
+          return absl::OkStatus();
+        });
+    metrics.SetOpenFlags(read.ok() ? &flags : nullptr);
+  });
+  metrics.AddScrapeHook([&metrics] { metrics.SetResidentMemory(ResidentMemoryBytes()); });
+}
+
+// prometheus-cpp's Exposer (civetweb) throws when it cannot listen.
+absl::StatusOr<std::unique_ptr<prometheus::Exposer>> StartExposer(const std::string& listen,
+                                                                  Metrics& metrics) {
+  try {
+    // civetweb wants "host:port"; one thread is plenty for a scrape every few seconds.
+    auto exposer = std::make_unique<prometheus::Exposer>(listen, 1);
+    exposer->RegisterCollectable(metrics.collectable());
+    return exposer;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
+  }
+}
+
+}  // namespace
 
 ClearingServer::ClearingServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
@@ -129,7 +171,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   }
   parts->cache = std::make_unique<ReferenceCache>(*parts->pool, clock);
   parts->auth = std::make_unique<Authenticator>(*parts->cache, clock);
-  parts->rpc = std::make_unique<Rpc>(*parts->auth, *parts->pool, clock);
+  parts->rpc = std::make_unique<Rpc>(*parts->auth, *parts->pool, clock, parts->metrics);
   parts->ingestor =
       std::make_unique<TradeIngestor>(*parts->pool, *parts->cache, options.ingest_limits);
   parts->trade_capture =
@@ -155,6 +197,16 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ListeningCredentials(options);
   if (!credentials.ok()) return credentials.status();
+  // Before the gRPC server starts, so a port already taken fails the start cleanly.
+  int metrics_port = 0;
+  if (!options.metrics_listen.empty()) {
+    AddScrapeHooks(parts->metrics, *parts->pool, clock);
+    absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
+        StartExposer(options.metrics_listen, parts->metrics);
+    if (!exposer.ok()) return exposer.status();
+    parts->exposer = *std::move(exposer);
+    metrics_port = parts->exposer->GetListeningPorts().at(0);
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -191,6 +243,7 @@ absl::StatusOr<std::unique_ptr<ClearingServer>> ClearingServer::Start(
   parts->readiness->Start(options.readiness_interval);
   std::unique_ptr<ClearingServer> server(new ClearingServer(std::move(parts)));
   server->port_ = port;
+  server->metrics_port_ = metrics_port;
   server->health_grace_ = options.health_grace;
   return server;
 }

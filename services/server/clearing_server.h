@@ -1,12 +1,13 @@
-// The tokenclear gRPC server: migrations, connection pool, reference cache, the three
-// services, gRPC health checking and server reflection, and a graceful stop (health goes
-// NOT_SERVING, streams end after their current batch, in-flight calls drain, then the
-// server stops).
+// The tokenclear gRPC server: migrations, connection pool, reference cache, the services,
+// gRPC health checking and server reflection, the Prometheus endpoint (its own port:
+// services/common/metrics.h), and a graceful stop (health goes NOT_SERVING, streams end
+// after their current batch, in-flight calls drain, then the server stops).
 //
 //   ServerOptions options;
 //   options.listen_address = "127.0.0.1:50051";
 //   options.pg_url = url;
 //   options.tls = TlsOptions{cert_pem, key_pem, client_ca_pem};
+//   options.metrics_listen = "127.0.0.1:9464";
 //   absl::StatusOr<std::unique_ptr<ClearingServer>> server = ClearingServer::Start(options);
 //   (*server)->Shutdown(absl::Seconds(10));
 #ifndef TOKENCLEAR_SERVICES_CLEARING_SERVER_H_
@@ -52,6 +53,8 @@ struct ServerOptions {
   // loopback listen address.
   std::optional<TlsOptions> tls;
   bool allow_plaintext = false;
+  // host:port of the Prometheus endpoint (/metrics); empty: none. Port 0 picks one.
+  std::string metrics_listen;
   // Every read of the current time (core/clock.h); a test may pass a FixedClock.
   const Clock* clock = &Clock::Real();
 };
@@ -62,6 +65,8 @@ class ClearingServer {
   ~ClearingServer();
 
   int port() const { return port_; }
+  // The Prometheus endpoint's port; 0 without one.
+  int metrics_port() const { return metrics_port_; }
   // Graceful stop: NOT_SERVING, the health grace, then in-flight calls get up to `drain`
   // to finish. Idempotent.
   void Shutdown(absl::Duration drain);
@@ -74,6 +79,7 @@ class ClearingServer {
   std::unique_ptr<Parts> parts_;
   absl::Duration health_grace_;
   int port_ = 0;
+  int metrics_port_ = 0;
   bool stopped_ = false;
 };
 

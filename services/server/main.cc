@@ -3,7 +3,9 @@
 //   tokenclear_server --listen=0.0.0.0:50051 --pg_url=postgresql://...
 //       --tls_cert=server.pem --tls_key=server.key --tls_client_ca=ca.pem
 //   tokenclear_server --listen=127.0.0.1:50051 --plaintext --pg_url=...   (loopback only)
-// Configuration comes from flags, or from the environment variables named in --help.
+//   tokenclear_server ... --metrics_listen=127.0.0.1:9464 --log_level=info
+// Configuration comes from flags, or from the environment variables TOKENCLEAR_<FLAG>
+// (kFlagEnvironment below). Logs are JSON lines on stderr (services/common/json_log.h).
 // SIGTERM or SIGINT stops it gracefully.
 #include <signal.h>
 
@@ -13,42 +15,83 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "core/clock.h"
 #include "core/status_macros.h"
+#include "services/common/json_log.h"
 #include "services/server/clearing_server.h"
 
-namespace {
-
-std::string FromEnv(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-}  // namespace
-
-ABSL_FLAG(std::string, listen, FromEnv("TOKENCLEAR_LISTEN", "127.0.0.1:50051"),
-          "address:port to serve gRPC on (env TOKENCLEAR_LISTEN)");
-ABSL_FLAG(std::string, pg_url, FromEnv("TOKENCLEAR_PG_URL", ""),
-          "PostgreSQL connection string (env TOKENCLEAR_PG_URL)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
+ABSL_FLAG(std::string, pg_url, "",
+          "PostgreSQL connection string; several hosts with target_session_attrs=read-write "
+          "for a high-availability pair (docs/HA.md)");
 ABSL_FLAG(int, db_connections, 8, "database connections in the pool");
 ABSL_FLAG(int, max_batch_events, 10'000, "most trade events in one batch or stream message");
 ABSL_FLAG(int, max_message_mb, 64, "largest gRPC message accepted, MiB");
 ABSL_FLAG(int, drain_seconds, 10, "how long in-flight calls may take to finish on shutdown");
 ABSL_FLAG(int, health_grace_ms, 1000,
           "on shutdown, how long health reports NOT_SERVING before new calls are refused");
-ABSL_FLAG(std::string, tls_cert, FromEnv("TOKENCLEAR_TLS_CERT", ""),
-          "PEM file: the server's certificate chain (env TOKENCLEAR_TLS_CERT)");
-ABSL_FLAG(std::string, tls_key, FromEnv("TOKENCLEAR_TLS_KEY", ""),
-          "PEM file: the server's private key (env TOKENCLEAR_TLS_KEY)");
-ABSL_FLAG(std::string, tls_client_ca, FromEnv("TOKENCLEAR_TLS_CLIENT_CA", ""),
-          "PEM file: the CA of client certificates, for mutual TLS (env TOKENCLEAR_TLS_CLIENT_CA)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM file: the server's certificate chain");
+ABSL_FLAG(std::string, tls_key, "", "PEM file: the server's private key");
+ABSL_FLAG(std::string, tls_client_ca, "", "PEM file: the CA of client certificates (mutual TLS)");
 ABSL_FLAG(bool, plaintext, false, "serve without TLS (allowed on a loopback address only)");
-ABSL_FLAG(std::string, bootstrap_admin_token, FromEnv("TOKENCLEAR_ADMIN_TOKEN", ""),
-          "ensure an ADMIN principal with this token (env TOKENCLEAR_ADMIN_TOKEN)");
+ABSL_FLAG(std::string, bootstrap_admin_token, "", "ensure an ADMIN principal with this token");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "address:port of the Prometheus endpoint /metrics (empty: none)");
+ABSL_FLAG(std::string, log_level, "info", "lowest level logged: info, warning or error");
+
+namespace {
+
+// Every flag may also come from the environment (a systemd EnvironmentFile such as
+// deploy/tokenclear.conf); a flag on the command line wins.
+constexpr std::pair<const char*, const char*> kFlagEnvironment[] = {
+    {"listen", "TOKENCLEAR_LISTEN"},
+    {"pg_url", "TOKENCLEAR_PG_URL"},
+    {"db_connections", "TOKENCLEAR_DB_CONNECTIONS"},
+    {"max_batch_events", "TOKENCLEAR_MAX_BATCH_EVENTS"},
+    {"max_message_mb", "TOKENCLEAR_MAX_MESSAGE_MB"},
+    {"drain_seconds", "TOKENCLEAR_DRAIN_SECONDS"},
+    {"health_grace_ms", "TOKENCLEAR_HEALTH_GRACE_MS"},
+    {"tls_cert", "TOKENCLEAR_TLS_CERT"},
+    {"tls_key", "TOKENCLEAR_TLS_KEY"},
+    {"tls_client_ca", "TOKENCLEAR_TLS_CLIENT_CA"},
+    {"plaintext", "TOKENCLEAR_PLAINTEXT"},
+    {"bootstrap_admin_token", "TOKENCLEAR_ADMIN_TOKEN"},
+    {"metrics_listen", "TOKENCLEAR_METRICS_LISTEN"},
+    {"log_level", "TOKENCLEAR_LOG_LEVEL"},
+};
+
+// Sets each flag whose variable is set; a value the flag cannot take is an error naming
+// the variable and the value.
+absl::Status FlagsFromEnvironment() {
+  for (const auto& [flag_name, variable] : kFlagEnvironment) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr || *value == '\0') continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
+    std::string error;
+    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(variable, "=\"", value, "\" is not a valid --", flag_name, ": ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The lifecycle lines, in the same JSON form as the access log.
+void LogEvent(tc::services::LogLevel level, absl::string_view event, absl::string_view detail) {
+  tc::services::JsonLog(level, tc::Clock::Real().Now())
+      .Field("event", event)
+      .Field("detail", detail)
+      .Write();
+}
+
+}  // namespace
 
 namespace {
 
@@ -85,10 +128,23 @@ absl::StatusOr<std::optional<tc::services::TlsOptions>> TlsFromFlags() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("tokenclear clearing-house gRPC server");
+  absl::SetProgramUsageMessage(
+      "tokenclear clearing-house gRPC server; every flag may also be set by its variable "
+      "TOKENCLEAR_<FLAG> (deploy/tokenclear.conf lists them)");
+  if (absl::Status env = FlagsFromEnvironment(); !env.ok()) {
+    LogEvent(tc::services::LogLevel::kError, "config", env.message());
+    return 2;
+  }
   absl::ParseCommandLine(argc, argv);
+  absl::StatusOr<tc::services::LogLevel> level =
+      tc::services::ParseLogLevel(absl::GetFlag(FLAGS_log_level));
+  if (!level.ok()) {
+    LogEvent(tc::services::LogLevel::kError, "config", level.status().message());
+    return 2;
+  }
+  tc::services::SetMinLogLevel(*level);
   if (absl::GetFlag(FLAGS_pg_url).empty()) {
-    std::fprintf(stderr, "tokenclear_server: --pg_url or TOKENCLEAR_PG_URL is required\n");
+    LogEvent(tc::services::LogLevel::kError, "config", "--pg_url or TOKENCLEAR_PG_URL is required");
     return 2;
   }
   // Block the stop signals before any thread starts, so that only sigwait below sees them.
@@ -107,26 +163,33 @@ int main(int argc, char** argv) {
   options.bootstrap_admin_token = absl::GetFlag(FLAGS_bootstrap_admin_token);
   options.health_grace = absl::Milliseconds(absl::GetFlag(FLAGS_health_grace_ms));
   options.allow_plaintext = absl::GetFlag(FLAGS_plaintext);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   absl::StatusOr<std::optional<tc::services::TlsOptions>> tls = TlsFromFlags();
   if (!tls.ok()) {
-    std::fprintf(stderr, "tokenclear_server: %s\n", tls.status().ToString().c_str());
+    LogEvent(tc::services::LogLevel::kError, "config", tls.status().ToString());
     return 2;
   }
   options.tls = *std::move(tls);
   absl::StatusOr<std::unique_ptr<tc::services::ClearingServer>> server =
       tc::services::ClearingServer::Start(options);
   if (!server.ok()) {
-    std::fprintf(stderr, "tokenclear_server: %s\n", server.status().ToString().c_str());
+    LogEvent(tc::services::LogLevel::kError, "start_failed", server.status().ToString());
     return 1;
   }
-  std::fprintf(stderr, "tokenclear_server: serving on port %d\n", (*server)->port());
-  std::fflush(stderr);
+  // Tests and scripts wait for this line: "serving on port N" (tests/private_cluster.h).
+  tc::services::JsonLog(tc::services::LogLevel::kInfo, tc::Clock::Real().Now())
+      .Field("event", "serving")
+      .Field("detail", absl::StrCat("serving on port ", (*server)->port()))
+      .Field("port", int64_t{(*server)->port()})
+      .Field("metrics_port", int64_t{(*server)->metrics_port()})
+      .Write();
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  std::fprintf(stderr, "tokenclear_server: signal %d, draining for up to %d s\n", signal_number,
-               absl::GetFlag(FLAGS_drain_seconds));
+  LogEvent(tc::services::LogLevel::kInfo, "stopping",
+           absl::StrCat("signal ", signal_number, ", draining for up to ",
+                        absl::GetFlag(FLAGS_drain_seconds), " s"));
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
-  std::fprintf(stderr, "tokenclear_server: stopped\n");
+  LogEvent(tc::services::LogLevel::kInfo, "stopped", "stopped");
   return 0;
 }

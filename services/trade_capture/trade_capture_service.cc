@@ -32,10 +32,8 @@ grpc::Status TradeCaptureServiceImpl::SubmitTrades(grpc::ServerContext* context,
                                                    pb::SubmitTradesResponse* response) {
   return rpc_.Run(context, "SubmitTrades", clearing::kExchangeOnly, kMaxBatchTime,
                   [&](const Call& call) -> absl::Status {
-                    TC_ASSIGN_OR_RETURN(
-                        IngestResult result,
-                        ingestor_.Ingest(call.caller, call.request_id, request->events(), nullptr,
-                                         call.deadline));
+                    TC_ASSIGN_OR_RETURN(IngestResult result, IngestCounted(call, request->events(),
+                                                                           nullptr, call.deadline));
                     response->set_business_date(result.business_date);
                     for (pb::TradeResult& r : result.results) {
                       *response->add_results() = std::move(r);
@@ -85,9 +83,8 @@ absl::Status TradeCaptureServiceImpl::ServeFeed(
       return absl::InvalidArgumentError("after the logon a feed sends only batches");
     }
     FeedPosition position{feed_id, message.batch().first_sequence(), session_epoch};
-    TC_ASSIGN_OR_RETURN(IngestResult result,
-                        ingestor_.Ingest(call.caller, call.request_id, message.batch().events(),
-                                         &position, BatchDeadline(call, clock_)));
+    TC_ASSIGN_OR_RETURN(IngestResult result, IngestCounted(call, message.batch().events(),
+                                                           &position, BatchDeadline(call, clock_)));
     pb::FeedReply ack;
     pb::FeedBatchAck* batch_ack = ack.mutable_batch_ack();
     batch_ack->set_first_sequence(position.first_sequence);
@@ -104,6 +101,32 @@ absl::Status TradeCaptureServiceImpl::ServeFeed(
         absl::StrCat("feed_id '", feed_id, "': this session was taken over by a later logon"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<IngestResult> TradeCaptureServiceImpl::IngestCounted(
+    const Call& call, const google::protobuf::RepeatedPtrField<pb::TradeEvent>& events,
+    const FeedPosition* feed, absl::Time deadline) {
+  const absl::Time started = clock_.Now();
+  absl::StatusOr<IngestResult> result =
+      ingestor_.Ingest(call.caller, call.request_id, events, feed, deadline);
+  if (!result.ok()) return result;
+  rpc_.metrics().ObserveBatchCommit(clock_.Now() - started);
+  TradeOutcomeCounts counts;
+  for (const pb::TradeResult& r : result->results) {
+    switch (r.outcome()) {
+      case pb::TRADE_OUTCOME_ACCEPTED:
+        ++counts.accepted;
+        break;
+      case pb::TRADE_OUTCOME_ALREADY_ACCEPTED:
+        ++counts.duplicate;
+        break;
+      default:
+        ++counts.rejected;
+        break;
+    }
+  }
+  rpc_.metrics().CountTrades(counts);
+  return result;
 }
 
 grpc::Status TradeCaptureServiceImpl::GetFeedStatus(grpc::ServerContext* context,

@@ -45,6 +45,12 @@ class TradeCaptureServiceImpl final : public tokenclear::v1::TradeCaptureService
       const Call& call,
       grpc::ServerReaderWriter<tokenclear::v1::FeedReply, tokenclear::v1::FeedMessage>* stream,
       const std::string& feed_id, const FeedSessions::Lease& lease, int64_t session_epoch);
+  // The ingestor's batch, timed (tokenclear_trade_batch_commit_seconds) and its events
+  // counted by outcome (tokenclear_trades_total).
+  absl::StatusOr<IngestResult> IngestCounted(
+      const Call& call,
+      const google::protobuf::RepeatedPtrField<tokenclear::v1::TradeEvent>& events,
+      const FeedPosition* feed, absl::Time deadline);
 
   Rpc& rpc_;
   TradeIngestor& ingestor_;

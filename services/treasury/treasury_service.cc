@@ -485,6 +485,9 @@ grpc::Status TreasuryServiceImpl::RunEndOfDay(Context* context,
           message.set_rows_done(e.rows_done);
           message.set_rows_total(e.rows_total);
           message.set_elapsed_micros(absl::ToInt64Microseconds(e.elapsed));
+          if (e.phase == "DONE") {
+            rpc_.metrics().ObserveEodStep(settlement::EodStepName(e.step), e.elapsed, e.rows_done);
+          }
           writer->Write(message);
         };
         TC_RETURN_IF_ERROR(runner_.Run(day, call.actor(), stop_after, progress).status());
