@@ -30,11 +30,15 @@
 # (dev-admin-token-0001), TOKENCLEAR_SIM_EVENTS (per day, 5000), TOKENCLEAR_DAYS (4),
 # TOKENCLEAR_FIRST_DAY (2026-12-28), TOKENCLEAR_BUILD_DIR (build/), TOKENCLEAR_PAYMENTS_DIR
 # (where the payment files are written; a temporary folder, removed at exit, when unset),
-# TOKENCLEAR_TLS_DIR (.tls/: the local CA and certificates, made once).
+# TOKENCLEAR_TLS_DIR (.tls/: the local CA and certificates, made once),
+# TOKENCLEAR_METRICS_LISTEN (127.0.0.1:9464: Prometheus /metrics), TOKENCLEAR_LOG_DIR (.logs/:
+# the server's JSON log, server.log).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${TOKENCLEAR_BUILD_DIR:-$repo/build}
 listen=${TOKENCLEAR_LISTEN:-127.0.0.1:50051}
+metrics_listen=${TOKENCLEAR_METRICS_LISTEN:-127.0.0.1:9464}
+log_dir=${TOKENCLEAR_LOG_DIR:-$repo/.logs}
 admin_token=${TOKENCLEAR_ADMIN_TOKEN:-dev-admin-token-0001}
 sim_events=${TOKENCLEAR_SIM_EVENTS:-5000}
 days=${TOKENCLEAR_DAYS:-4}
@@ -109,14 +113,17 @@ say "TLS: a local CA and certificates for the server and the sample principals (
 # Every tool (tools/api_client.h) calls over TLS, trusting the local CA.
 export TOKENCLEAR_TLS_CA="$tls_dir/ca.pem"
 
-say "starting tokenclear_server on $listen (TLS; client certificates of the local CA)"
+say "starting tokenclear_server on $listen (TLS; client certificates of the local CA);" \
+  "metrics on http://$metrics_listen/metrics; JSON log in $log_dir/server.log"
+mkdir -p "$log_dir"
 TOKENCLEAR_ADMIN_TOKEN="$admin_token" "$build/services/tokenclear_server" \
   --listen="$listen" --pg_url="$pg_url" --tls_cert="$tls_dir/server.pem" \
-  --tls_key="$tls_dir/server.key" --tls_client_ca="$tls_dir/ca.pem" &
+  --tls_key="$tls_dir/server.key" --tls_client_ca="$tls_dir/ca.pem" \
+  --metrics_listen="$metrics_listen" 2>>"$log_dir/server.log" &
 server_pid=$!
-"${clearctl[@]}" wait-ready --timeout_s=60
-if ! kill -0 "$server_pid" 2>/dev/null; then
-  echo "run: tokenclear_server exited during start-up (is $listen already in use?)" >&2
+if ! "${clearctl[@]}" wait-ready --timeout_s=60 || ! kill -0 "$server_pid" 2>/dev/null; then
+  echo "run: tokenclear_server did not start (is $listen or $metrics_listen in use?):" >&2
+  tail -5 "$log_dir/server.log" >&2
   exit 1
 fi
 
@@ -405,7 +412,8 @@ fi
 
 cat <<EOF
 
-==> tokenclear is serving on $listen. Try, from another terminal:
+==> tokenclear is serving on $listen (metrics: http://$metrics_listen/metrics; log:
+    $log_dir/server.log, one JSON object per line). Try, from another terminal:
   export TOKENCLEAR_TARGET=$listen TOKENCLEAR_TOKEN=$treasury_token TOKENCLEAR_TLS_CA=$tls_dir/ca.pem
   $build/tools/clearctl business-date
   $build/tools/clearctl instruments

@@ -9,7 +9,8 @@ prints the answer as JSON.
       --request '{"account_id": "CM01-H"}'
 
 Exit status: 0 with the answer on stdout; 3 with "CODE: message" on stderr when the call is
-refused; 2 for a bad invocation or a method the server does not offer.
+refused; 2 for a bad invocation or a method the server does not offer. With
+--show_request_id, the line "x-request-id: ID" (the server's trailer) comes first on stderr.
 """
 import argparse
 import json
@@ -97,12 +98,20 @@ def load_pool(channel, metadata, symbol):
     return pool
 
 
+def print_request_id(call):
+    """The server's x-request-id trailer, which its log and audit log also carry."""
+    for key, value in call.trailing_metadata() or ():
+        if key == "x-request-id":
+            print(f"x-request-id: {value}", file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser()
     for flag in ("--target", "--ca", "--cert", "--key", "--method"):
         parser.add_argument(flag, required=True)
     parser.add_argument("--token", default="")
     parser.add_argument("--request", default="{}")
+    parser.add_argument("--show_request_id", action="store_true")
     args = parser.parse_args()
     read = lambda path: open(path, "rb").read()
     credentials = grpc.ssl_channel_credentials(read(args.ca), read(args.key), read(args.cert))
@@ -126,8 +135,12 @@ def main():
             call = channel.unary_unary("/" + args.method,
                                        request_serializer=lambda m: m.SerializeToString(),
                                        response_deserializer=Output.FromString)
-            answer = call(request, metadata=metadata, timeout=20)
+            answer, outcome = call.with_call(request, metadata=metadata, timeout=20)
+            if args.show_request_id:
+                print_request_id(outcome)
         except grpc.RpcError as error:
+            if args.show_request_id:
+                print_request_id(error)
             print(f"{error.code().name}: {error.details()}", file=sys.stderr)
             return 3
     print(json_format.MessageToJson(answer, preserving_proto_field_name=True))

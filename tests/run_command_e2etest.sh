@@ -18,11 +18,13 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 server=${TOKENCLEAR_TEST_PG_URL%/*}
 db="run_e2e_$$"
 psql -q "$server/postgres" -c "CREATE DATABASE $db"
-trap 'psql -q "$server/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"' EXIT
+logs=$(mktemp -d)
+trap 'psql -q "$server/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf -- "$logs"' EXIT
 events=2000
 
 run() {
   TOKENCLEAR_RUN_ONCE=1 TOKENCLEAR_PG_URL="$server/$db" TOKENCLEAR_LISTEN=127.0.0.1:50197 \
+    TOKENCLEAR_METRICS_LISTEN=127.0.0.1:50196 TOKENCLEAR_LOG_DIR="$logs" \
     TOKENCLEAR_SIM_EVENTS=$events "$repo/deploy/run.sh" 2>&1
 }
 # Every day's printed results: prices, variation margin, requirements (the ledger check
@@ -91,6 +93,13 @@ awk '/: variation margin per member/ { day = $2; next }
 # CHECK COUNT: every count but the entries is zero.
 awk '/^(unbalanced entries|balance mismatches|settlement accounts not at zero|variation margin not zero-sum) / &&
      $NF != 0 { bad = 1 } END { exit bad }' <<<"$first" || fail "a ledger check failed: $first"
+# The server's log: one JSON object per line, an access line for each trade feed session.
+/usr/bin/python3 - "$logs/server.log" <<'PY' || fail "the server log is not JSON access lines"
+import json, sys
+lines = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+batches = [e for e in lines if e.get("method") == "StreamTrades" and e.get("status") == "OK"]
+assert batches and all(e["principal"] and e["request_id"] for e in batches), len(batches)
+PY
 before=$(tables)
 
 second=$(run) || fail "second run failed: $second"
