@@ -14,7 +14,7 @@ absl::Status Classify(const std::exception& error) {
     return absl::UnavailableError(
         absl::StrCat("database commit outcome unknown, retry with the same keys: ", error.what()));
   }
-  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
+  if (IsServerLost(error)) {
     return absl::UnavailableError(absl::StrCat("database unavailable: ", error.what()));
   }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
@@ -43,11 +43,21 @@ absl::Status StatusFromException(const std::exception& error) {
 
 bool IsRetryable(const std::exception& error, bool retry_unique_violation) {
   if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) return true;
-  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) return true;
+  if (IsServerLost(error)) return true;
   if (dynamic_cast<const pqxx::transaction_rollback*>(&error) != nullptr) return true;
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
     const std::string& state = sql->sqlstate();
     return state == "40001" || state == "40P01" || (retry_unique_violation && state == "23505");
+  }
+  return false;
+}
+
+bool IsServerLost(const std::exception& error) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) return true;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
+    const std::string& state = sql->sqlstate();
+    return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03" ||
+           state == "25006";
   }
   return false;
 }

@@ -113,10 +113,11 @@ absl::Status PgPool::Transact(const TransactOptions& options,
     } catch (const std::exception& e) {
       last_error = StatusFromException(e);
       retry = IsRetryable(e, options.retry_unique_violation);
-      // A lost connection usually means a restarted or failed-over server: the idle
-      // connections are as dead as this one, and a retry should not burn its attempts
-      // discovering that one by one.
-      if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) DropIdle();
+      // A lost connection, a server shutting down or a read-only one usually means a
+      // restarted or failed-over server: the idle connections lead to the same place, and
+      // a retry should not burn its attempts discovering that one by one. New connections
+      // find the primary (target_session_attrs=read-write in a multi-host URL).
+      if (IsServerLost(e)) DropIdle();
     }
     // The connection may be mid-transaction or broken: never reuse it.
     Release(nullptr);
