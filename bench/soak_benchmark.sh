@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Soak under mixed load: one real tokenclear_server on a real PostgreSQL (durable commits),
+# for a bounded time, at once: trade feeds at an exchange's rate (SubmitTrades batches of
+# 1..50, open loop), member reads and what-if margin from member principals, and an
+# end-of-day run every few minutes after which the next business day trades on
+# (build/bench/soak_benchmark, bench/soak_benchmark.cc, is the load driver).
+#
+#   bench/soak_benchmark.sh                              # 10 minutes, 2,000 trades/s
+#   DURATION_SECONDS=120 EOD_INTERVAL_SECONDS=50 bench/soak_benchmark.sh
+# Knobs (environment): DURATION_SECONDS (600), TRADES_PER_S (2000), FEEDS (4),
+# EOD_INTERVAL_SECONDS (150: trading time between end-of-day runs), FIRST_DAY (2026-12-01:
+# no month expires in the following weeks), TOKENCLEAR_PG_URL (an existing server; default:
+# the embedded "bench" cluster), BUILD_DIR, BENCH_PORT (gRPC), METRICS_PORT (Prometheus).
+# Prints the machine and PostgreSQL settings, the driver's report (per RPC calls/s,
+# p50/p99/p999 latency and errors by code; trades/s; end-of-day runs; server RSS every
+# 10 s), a few server metrics, journal rows per business date, and storage per row of the
+# growing tables (pg_total_relation_size: heap, indexes and TOAST). Calls are plaintext on
+# loopback. It builds nothing: run deploy/setup.sh and build the soak_benchmark target.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$repo/build}
+duration=${DURATION_SECONDS:-600}
+trades_per_s=${TRADES_PER_S:-2000}
+feeds=${FEEDS:-4}
+eod_interval=${EOD_INTERVAL_SECONDS:-150}
+first_day=${FIRST_DAY:-2026-12-01}
+port=${BENCH_PORT:-50093}
+metrics_port=${METRICS_PORT:-50094}
+admin_token=bench-admin-token-0001
+
+if [[ -z "${TOKENCLEAR_PG_URL:-}" ]]; then
+  TOKENCLEAR_PG_URL=$(TOKENCLEAR_PG_PORT=55440 "$repo/deploy/pg.sh" start bench)
+fi
+server_url=${TOKENCLEAR_PG_URL%/*}
+db="soak_bench_$(date +%s)"
+psql -q "$server_url/postgres" -c "CREATE DATABASE $db"
+db_url="$server_url/$db"
+workdir=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
+  psql -q "$server_url/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+echo "== machine: $(nproc) vCPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
+  "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo);" \
+  "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== build: $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt" 2>/dev/null)" \
+  "($build), commit $(git -C "$repo" rev-parse --short HEAD)"
+echo "== PostgreSQL: $(psql -tAq "$db_url" -c 'SHOW server_version')," \
+  "$(psql -tAq "$db_url" -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)
+    FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level',
+      'max_wal_size', 'checkpoint_timeout')")"
+
+# Access log at info (one JSON line per call, as in production) to a file.
+TOKENCLEAR_ADMIN_TOKEN=$admin_token "$build/services/tokenclear_server" \
+  --listen="127.0.0.1:$port" --plaintext --pg_url="$db_url" --db_connections=16 \
+  --metrics_listen="127.0.0.1:$metrics_port" 2>"$workdir/server.log" &
+server_pid=$!
+export TOKENCLEAR_TARGET="127.0.0.1:$port"
+TOKENCLEAR_TOKEN=$admin_token "$build/tools/clearctl" wait-ready >/dev/null
+TOKENCLEAR_TOKEN=$admin_token "$build/tools/clearctl" seed "$repo/deploy/seed/sample.textproto" \
+  --business_date="$first_day" >/dev/null
+TOKENCLEAR_TOKEN=dev-risk-token-0001 "$build/tools/clearctl" load-index \
+  "$repo/deploy/seed/index_history.csv" >/dev/null
+
+echo "== soak: ${duration} s"
+status=0
+"$build/bench/soak_benchmark" --duration_s="$duration" --trades_per_s="$trades_per_s" \
+  --feeds="$feeds" --eod_interval_s="$eod_interval" --server_pid="$server_pid" || status=$?
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+grep VmHWM "/proc/$server_pid/status" || true
+
+echo "== server metrics (Prometheus, 127.0.0.1:$metrics_port)"
+if curl -sf "http://127.0.0.1:$metrics_port/metrics" >"$workdir/metrics"; then
+  grep -E '^tokenclear_(trades_total|trade_batch_commit_seconds_(sum|count)|db_connections|db_acquire_wait_seconds_(sum|count)|process_resident_memory_bytes)' \
+    "$workdir/metrics" || true
+else
+  echo "(no metrics endpoint)"
+fi
+echo "server log: $(wc -l <"$workdir/server.log") lines, $(du -k "$workdir/server.log" | cut -f1) KiB"
+
+echo "== journal per business date (entries, lines, member ledger accounts touched)"
+psql -q "$db_url" -c "
+  SELECT e.business_date, count(DISTINCT e.entry_id) AS entries, count(*) AS lines,
+         count(DISTINCT l.ledger_account_id) AS accounts
+  FROM journal_entries e JOIN journal_lines l USING (entry_id)
+  GROUP BY 1 ORDER BY 1"
+
+echo "== storage per row (heap + indexes + TOAST)"
+psql -q "$db_url" -c "ANALYZE"  # fresh row counts for reltuples
+psql -q "$db_url" -c "
+  SELECT c.relname AS table_name, c.reltuples::bigint AS rows,
+         pg_total_relation_size(c.oid) AS total_bytes, pg_indexes_size(c.oid) AS index_bytes,
+         round(pg_total_relation_size(c.oid)::numeric / nullif(c.reltuples, 0)) AS bytes_per_row
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reltuples > 100
+  ORDER BY pg_total_relation_size(c.oid) DESC"
+echo "database: $(psql -tAq "$db_url" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+exit "$status"
