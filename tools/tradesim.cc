@@ -7,8 +7,10 @@
 //   tradesim --token=dev-exchange-token-0001 --mode=batch --start_price=TKF=3.000,TKO=0.450
 // Trade ids are "<feed_id>-<YYYYMMDD>-<n>", so a re-run on the same business date replays
 // the same events: stream mode resumes after the sequence the server holds for the feed,
-// batch mode resends and gets ALREADY_ACCEPTED. Exit 1 on an API error, or on a rejected
-// event unless --allow_rejects; 2 on a bad flag.
+// batch mode resends and gets ALREADY_ACCEPTED. With --retry_s, a failover is ridden out the
+// same way: a failed batch is sent again unchanged, a broken stream resumes after the held
+// sequence. Exit 1 on an API error, or on a rejected event unless --allow_rejects; 2 on a
+// bad flag.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -52,6 +54,10 @@ ABSL_FLAG(int, session_start_minute, 14 * 60 + 30,
           "minutes after 00:00 UTC of the first event (15:35 = 935 puts the day's trades in the "
           "default settlement window, so VWAP prices them)");
 ABSL_FLAG(bool, allow_rejects, false, "exit 0 even when events were rejected");
+ABSL_FLAG(int, retry_s, 0,
+          "for this long, a batch that failed UNAVAILABLE or DEADLINE_EXCEEDED (a server or "
+          "database failover) is sent again with the same ids, and a broken stream logs on "
+          "again and resumes; 0: no retries");
 
 namespace {
 
@@ -77,7 +83,9 @@ struct FeedPlan {
 struct FeedStats {
   std::string feed_id;
   int64_t sent = 0;
-  int64_t skipped = 0;  // already held by the server's feed (stream resume)
+  int64_t skipped = 0;        // already held by the server's feed (stream resume)
+  int64_t acked_through = 0;  // the last sequence whose batch was acknowledged
+  int64_t retries = 0;        // batches sent again, streams logged on again
   int64_t accepted = 0;
   int64_t already_accepted = 0;
   int64_t rejected = 0;
@@ -106,6 +114,7 @@ struct FeedStats {
     accepted += other.accepted;
     already_accepted += other.already_accepted;
     rejected += other.rejected;
+    retries += other.retries;
     for (const std::string& r : other.rejections) {
       if (rejections.size() < kRejectionsShown) rejections.push_back(r);
     }
@@ -246,11 +255,28 @@ absl::Status SendBatches(FeedGenerator& generator, int64_t first_sequence, int64
     stats.sent += count;
     stats.Count(results);
     next += count;
+    stats.acked_through = next - 1;
   }
   return absl::OkStatus();
 }
 
 absl::Duration BatchTimeout() { return absl::Seconds(absl::GetFlag(FLAGS_batch_timeout_s)); }
+
+// Retries `attempt` while it fails in a way a failover explains, until --retry_s has passed.
+// Every attempt carries the same ids, so a retry of work that did commit is acknowledged as
+// ALREADY_ACCEPTED (batch) or skipped at logon (stream), never applied twice.
+absl::Status WithRetries(FeedStats& stats, const std::function<absl::Status()>& attempt) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_retry_s));
+  absl::Duration pause = absl::Milliseconds(100);
+  while (true) {
+    const absl::Status status = attempt();
+    const bool transient = absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
+    if (!transient || absl::Now() + pause > give_up) return status;
+    ++stats.retries;
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, absl::Seconds(2));
+  }
+}
 
 absl::Status RunBatchFeed(const ApiConnection& api, const FeedUniverse& universe,
                           const FeedPlan& plan, FeedStats& stats) {
@@ -260,8 +286,9 @@ absl::Status RunBatchFeed(const ApiConnection& api, const FeedUniverse& universe
     pb::SubmitTradesRequest request;
     *request.mutable_events() = std::move(events);
     pb::SubmitTradesResponse response;
-    TC_RETURN_IF_ERROR(
-        api.Call(*stub, &TradeStub::SubmitTrades, request, &response, BatchTimeout()));
+    TC_RETURN_IF_ERROR(WithRetries(stats, [&] {
+      return api.Call(*stub, &TradeStub::SubmitTrades, request, &response, BatchTimeout());
+    }));
     return std::move(*response.mutable_results());
   };
   return SendBatches(generator, 1, plan.events, send, stats);
@@ -278,8 +305,12 @@ absl::Status StreamBatches(FeedStream& stream, const FeedUniverse& universe, con
   }
   if (!reply.has_logon_ack()) return absl::InternalError("the server did not ack the logon");
   FeedGenerator generator(universe, plan.options);
-  stats.skipped = std::min(reply.logon_ack().last_sequence(), plan.events);
-  for (int64_t i = 0; i < stats.skipped; ++i) generator.Next();
+  // Held before this session: what an earlier run sent, and, after a reconnect, a batch
+  // whose commit the broken stream could not acknowledge.
+  const int64_t held = std::min(reply.logon_ack().last_sequence(), plan.events);
+  stats.skipped += std::max<int64_t>(held - stats.acked_through, 0);
+  stats.acked_through = std::max(stats.acked_through, held);
+  for (int64_t i = 0; i < held; ++i) generator.Next();
 
   const BatchSender send = [&](int64_t first_sequence, Events events) -> absl::StatusOr<Results> {
     pb::FeedMessage message;
@@ -291,22 +322,24 @@ absl::Status StreamBatches(FeedStream& stream, const FeedUniverse& universe, con
     if (!reply.has_batch_ack()) return absl::InternalError("the server did not ack a batch");
     return std::move(*reply.mutable_batch_ack()->mutable_results());
   };
-  return SendBatches(generator, stats.skipped + 1, plan.events, send, stats);
+  return SendBatches(generator, held + 1, plan.events, send, stats);
 }
 
 absl::Status RunStreamFeed(const ApiConnection& api, const FeedUniverse& universe,
                            const FeedPlan& plan, FeedStats& stats) {
   auto stub = pb::TradeCaptureService::NewStub(api.channel());
   const int64_t batches = plan.events / absl::GetFlag(FLAGS_batch_size) + 1;
-  grpc::ClientContext context;
-  api.Prepare(context, BatchTimeout() * (batches + 1));
-  std::unique_ptr<FeedStream> stream = stub->StreamTrades(&context);
-  const absl::Status sent = StreamBatches(*stream, universe, plan, stats);
-  // Half-closing ends the server's read loop, so the call finishes even after a protocol
-  // error of ours; a status from the server explains a stream that ended early.
-  stream->WritesDone();
-  const absl::Status finished = tc::tools::ToAbslStatus(stream->Finish());
-  return finished.ok() ? sent : finished;
+  return WithRetries(stats, [&] {
+    grpc::ClientContext context;
+    api.Prepare(context, BatchTimeout() * (batches + 1));
+    std::unique_ptr<FeedStream> stream = stub->StreamTrades(&context);
+    const absl::Status sent = StreamBatches(*stream, universe, plan, stats);
+    // Half-closing ends the server's read loop, so the call finishes even after a protocol
+    // error of ours; a status from the server explains a stream that ended early.
+    stream->WritesDone();
+    const absl::Status finished = tc::tools::ToAbslStatus(stream->Finish());
+    return finished.ok() ? sent : finished;
+  });
 }
 
 // Nearest-rank percentile of `sorted`; 0 when it is empty.
@@ -339,6 +372,10 @@ FeedStats Report(const std::vector<FeedStats>& feeds, absl::Duration elapsed) {
       " (%zu batches)\n",
       table.Render().c_str(), seconds, seconds > 0 ? total.sent / seconds : 0.0,
       Percentile(total.ack_ms, 0.50), Percentile(total.ack_ms, 0.99), total.ack_ms.size());
+  if (total.retries > 0) {
+    std::printf("retries after UNAVAILABLE or DEADLINE_EXCEEDED (same ids): %lld\n",
+                static_cast<long long>(total.retries));
+  }
   if (!total.rejections.empty()) std::printf("first rejections:\n");
   for (const std::string& rejection : total.rejections) std::printf("  %s\n", rejection.c_str());
   return total;
@@ -348,7 +385,7 @@ bool FlagsAreValid() {
   const std::string mode = absl::GetFlag(FLAGS_mode);
   return (mode == "stream" || mode == "batch") && absl::GetFlag(FLAGS_feeds) >= 1 &&
          absl::GetFlag(FLAGS_batch_size) >= 1 && absl::GetFlag(FLAGS_events) >= 0 &&
-         absl::GetFlag(FLAGS_batch_timeout_s) >= 1 &&
+         absl::GetFlag(FLAGS_batch_timeout_s) >= 1 && absl::GetFlag(FLAGS_retry_s) >= 0 &&
          absl::GetFlag(FLAGS_session_start_minute) >= 0 &&
          absl::GetFlag(FLAGS_session_start_minute) < 24 * 60;
 }
@@ -363,7 +400,7 @@ int main(int argc, char** argv) {
   if (!FlagsAreValid()) {
     std::fprintf(stderr,
                  "tradesim: --mode is stream or batch; --feeds, --batch_size and "
-                 "--batch_timeout_s are at least 1; --events is not negative; "
+                 "--batch_timeout_s are at least 1; --events and --retry_s are not negative; "
                  "--session_start_minute is 0..1439\n");
     return 2;
   }
