@@ -8,10 +8,12 @@
 # (postings). Then a base backup (backup.sh base: pg_basebackup, pg_verifybackup); more
 # work (the next day's trades, a deposit); the point: a named restore point and the
 # database's clock, with a digest of the ledger, positions and trades at that moment;
-# more work after it (more trades, the second end-of-day run, a deposit), so the live
-# database differs. Three restores into fresh clusters (backup.sh restore): to the
-# restore point's name and to the recorded time, each equal to the point's digest and
-# different from the live one; and --latest, equal to the live digest. On the restored
+# more work after it (more trades, the second end-of-day run, a deposit, a second base
+# backup, another deposit), so the live database differs. Restores into fresh clusters
+# (backup.sh restore): to the restore point's name and to the recorded time, each from the
+# first base backup, equal to the point's digest and different from the live one; then
+# `prune --keep=1` (the first backup and the WAL before the second go), and --latest from
+# what is left, equal to the live digest. On the restored
 # point-in-time cluster a tokenclear_server passes the ledger check (LedgerService.
 # CheckLedger), replays the first day's end-of-day run identically, and reports the
 # business date of the point. Timings (backup size and time, each restore) are printed.
@@ -191,6 +193,11 @@ trade PITRDAY2B 20261330
 settle_day $day2 2
 deposit CM02 30000.00 PITR-4
 stop_server
+# A second base backup (the newer one that --latest starts from) and a deposit after it.
+second_base=$("${backup[@]}" base --url="$live_url" --dir="$work/backup")
+start_server "$live_url" live3
+deposit CM01 5000.00 PITR-5
+stop_server
 "${backup[@]}" archive-now --url="$live_url" --dir="$work/backup"
 live_now=$(digest "$live_url")
 changed=$(differing "$at_point" "$live_now")
@@ -199,15 +206,17 @@ for t in trades positions eod_positions journal_entries journal_lines ledger_bal
 done
 
 # ---- Restores into fresh clusters ----
-# Restores with target $1 into a fresh folder; sets restored_url and restore_time.
+# Restores with target $1 into the fresh folder restored-$2 (more options of backup.sh
+# restore after that); sets restored_url and restore_time.
 restore() {
   local data=$work/restored-$2 t
   clusters+=("$data")
   t=$(now_ms)
-  restored_url=$("${backup[@]}" restore --dir="$work/backup" --pgdata="$data" --port="$(free_port)" "$1")
+  restored_url=$("${backup[@]}" restore --dir="$work/backup" --pgdata="$data" --port="$(free_port)" "$1" "${@:3}")
   restore_time=$(since "$t")
 }
-restore --target-name=pitr-before-eod by-name
+# A restore point's time is not known beforehand: the operator names the base backup.
+restore --target-name=pitr-before-eod by-name --base="$(basename "$base_dir")"
 by_name_time=$restore_time
 by_name=$(digest "$restored_url")
 [[ "$by_name" == "$at_point" ]] ||
@@ -221,6 +230,12 @@ by_time=$(digest "$restored_url")
 [[ "$by_time" == "$at_point" ]] ||
   fail "restored to $point_time, tables differ: $(differing "$at_point" "$by_time")"
 
+# Retention: prune to one base backup; the end of the archive is still reachable from it.
+before_prune=$(find "$work/backup/wal" -maxdepth 1 -type f | wc -l)
+"${backup[@]}" prune --keep=1 --dir="$work/backup"
+[[ ! -e "$base_dir" && -d "$second_base" ]] || fail "prune --keep=1 did not keep just the newest backup"
+after_prune=$(find "$work/backup/wal" -maxdepth 1 -type f | wc -l)
+((after_prune < before_prune)) || fail "prune removed no archived WAL ($before_prune files)"
 restore --latest latest
 latest_time=$restore_time
 latest=$(digest "$restored_url")
@@ -242,8 +257,7 @@ business_date=$(ctl --token=$treasury business-date | grep -oE '[0-9]{4}-[0-9]{2
 [[ "$business_date" == "$day2" ]] || fail "the restored business date is $business_date, not $day2"
 stop_server
 
-archive_files=$(find "$work/backup/wal" -maxdepth 1 -type f | wc -l)
-say "base backup $base_size in $base_time (pg_basebackup and pg_verifybackup); archive $archive_files files, $(du -sh "$work/backup/wal" | cut -f1)"
+say "base backup $base_size in $base_time (pg_basebackup and pg_verifybackup); archive $before_prune files before prune, $after_prune after ($(du -sh "$work/backup/wal" | cut -f1))"
 say "restores: by name $by_name_time, by time $by_time_time, latest $latest_time; ledger check: $entries entries, ok"
 say "rows at the point: $(awk '{ printf "%s %s, ", $1, $2 }' <<<"$at_point")"
 say "tables changed after it: $changed"
