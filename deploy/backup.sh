@@ -193,7 +193,13 @@ base_backup() {
 }
 
 # The base backups, oldest first (the stamps sort by time).
-backups() { ls -1 "$dir/base" 2>/dev/null | grep -E '^[0-9]{8}T[0-9]{6}Z$' || true; }
+backups() {
+  local path
+  for path in "$dir"/base/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z; do
+    [[ -d "$path" ]] && echo "${path##*/}"
+  done
+  return 0
+}
 
 # The start time of base backup $1 (backup_label), in seconds since the epoch.
 backup_start_s() {

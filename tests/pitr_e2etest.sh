@@ -16,7 +16,7 @@
 # what is left, equal to the live digest. On the restored
 # point-in-time cluster a tokenclear_server passes the ledger check (LedgerService.
 # CheckLedger), replays the first day's end-of-day run identically, and reports the
-# business date of the point. Timings (backup size and time, each restore) are printed.
+# business date of the point; open interest balances for every instrument (SQL). Timings (backup size and time, each restore) are printed.
 #
 #   TOKENCLEAR_BUILD_DIR=build bash tests/pitr_e2etest.sh   # or ctest -R pitr_e2etest
 # TOKENCLEAR_PITR_EVENTS: trade events per tradesim run (default 600).
@@ -253,6 +253,10 @@ ctl --token=$treasury eod replay --date=$day1 >"$work/replay.txt" ||
 # STEP RECORDED REPLAYED IDENTICAL: every step replayed, every one identical.
 awk 'NR > 1 && $4 != "yes" { bad = 1 } END { exit bad || NR < 2 }' "$work/replay.txt" ||
   fail "the replay of $day1 is not identical: $(cat "$work/replay.txt")"
+# Open interest: long equals short for every instrument (tests/invariants_pgtest.cc).
+unbalanced=$(psql -X -tAq "$by_time_url" -c "SELECT count(*) FROM (SELECT instrument_id
+  FROM positions GROUP BY 1 HAVING sum(long_quantity) <> sum(short_quantity)) x")
+[[ "$unbalanced" == 0 ]] || fail "open interest unbalanced for $unbalanced instrument(s)"
 business_date=$(ctl --token=$treasury business-date | grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}' | head -1)
 [[ "$business_date" == "$day2" ]] || fail "the restored business date is $business_date, not $day2"
 stop_server
