@@ -162,16 +162,23 @@ start() {
   start_monitor
   start_node node1 0
   # The second node is created only once the first is the primary it will clone. Its
-  # pg_basebackup asks for a spread checkpoint, which paces even a nearly idle cluster's
-  # few dirty pages over minutes: an immediate checkpoint first leaves it nothing to write.
+  # pg_basebackup asks for a spread checkpoint, which writes a page per 0.1 s on a nearly
+  # idle cluster (a minute and more for the pages of a fresh database); an immediate
+  # CHECKPOINT requested meanwhile makes it finish at full speed, so one is asked for each
+  # second until the clone is there.
   if [[ ! -f "$base/node2/PG_VERSION" ]]; then
     wait_for "SELECT count(*) = 1 FROM pgautofailover.node WHERE reportedstate IN
                 ('single', 'primary', 'wait_primary')" "$wait_seconds" "the first primary"
-    for _ in $(seq $((wait_seconds * 5))); do
+    for _ in $(seq "$wait_seconds"); do
+      [[ -f "$base/node2/PG_VERSION" ]] && break
       "$bin/psql" -X -q -h 127.0.0.1 -p "${ports[0]}" -U postgres -d tokenclear -c CHECKPOINT \
-        2>/dev/null && break
-      sleep 0.2
-    done
+        >/dev/null 2>&1 || true
+      sleep 1
+    done &
+    local hurry=$!
+    start_node node2 1
+    kill "$hurry" 2>/dev/null || true
+    wait "$hurry" 2>/dev/null || true
   fi
   start_node node2 1
   wait_for "SELECT count(*) FILTER (WHERE reportedstate = 'primary' AND goalstate = 'primary') = 1

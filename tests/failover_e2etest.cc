@@ -157,6 +157,9 @@ class HaFormation {
     (void)Run("destroy", absl::Seconds(60));
     std::error_code ignored;
     std::filesystem::remove_all(folder_, ignored);
+    for (const std::string& path : {log_, folder_ + ".out"}) {
+      std::filesystem::remove(path, ignored);
+    }
   }
 
   absl::Status Create() {
@@ -183,7 +186,8 @@ class HaFormation {
         "if [ -f \"$dir/server.pid\" ]; then s=$(cat \"$dir/server.pid\"); "
         "tr '\\0' '\\n' <\"/proc/$s/environ\" 2>/dev/null | grep -qxF \"TC_CRASH_GUARD=$dir\" "
         "&& kill -9 \"$s\"; fi; "
-        "if [ -d \"$dir\" ]; then \"$@\" destroy; fi; rm -rf -- \"$dir\"";
+        "if [ -d \"$dir\" ]; then \"$@\" destroy; fi; "
+        "rm -rf -- \"$dir\" \"$dir.log\" \"$dir.out\" \"$dir.tools.log\"";
     std::vector<std::string> argv = {
         "/usr/bin/setsid",      "-f",   "/bin/sh", "-c", guardian, "tc_failover_guardian",
         absl::StrCat(getpid()), folder_};
@@ -309,9 +313,7 @@ class FailoverTest : public ::testing::Test {
 
   void TearDown() override {
     std::error_code ignored;
-    for (const char* suffix : {".log", ".out", ".tools.log"}) {
-      std::filesystem::remove(formation_.folder() + suffix, ignored);
-    }
+    std::filesystem::remove(tools_log_, ignored);
   }
 
   void Tool(std::vector<std::string> argv) {
