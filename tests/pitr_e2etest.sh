@@ -65,6 +65,17 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
+# If this script is killed (a ctest timeout sends SIGKILL, which no trap sees), a detached
+# guardian does the same once it is gone: kills the servers it started, stops the clusters,
+# removes the folder. After a normal end the folder is gone already and it just exits.
+# shellcheck disable=SC2016  # expanded by the guardian's own shell
+guardian='while kill -0 "$1" 2>/dev/null; do sleep 1; done; dir=$2; shift 2
+  for p in $(cat "$dir/server.pids" 2>/dev/null); do
+    grep -q tokenclear_server "/proc/$p/cmdline" 2>/dev/null && kill -9 "$p"; done
+  for d in "$dir"/*/; do [ -f "$d/postmaster.pid" ] && "$@" -D "$d" -m immediate -w stop; done
+  rm -rf -- "$dir"'
+(cd / && setsid -f /bin/sh -c "$guardian" pitr_guardian $$ "$work" "${as_pg[@]}" "$bin/pg_ctl" \
+  </dev/null >/dev/null 2>&1)
 fail() { echo "pitr_e2etest: FAIL: $*" >&2; exit 1; }
 say() { echo "pitr_e2etest: $*"; }
 now_ms() { date +%s%3N; }
@@ -106,6 +117,7 @@ start_server() {
   TOKENCLEAR_ADMIN_TOKEN=$admin "$build/services/tokenclear_server" --listen=127.0.0.1:0 \
     --plaintext --pg_url="$1" --db_connections=4 2>"$log" &
   servers+=($!)
+  echo $! >>"$work/server.pids"
   for ((i = 0; i < 300 && ${#port} == 0; i++)); do
     port=$(grep -o 'serving on port [0-9]*' "$log" | grep -o '[0-9]*$' || true)
     [[ -n "$port" ]] || sleep 0.1
