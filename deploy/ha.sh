@@ -98,6 +98,7 @@ running() {
 launch() {
   local name=$1
   shift
+  # shellcheck disable=SC2016  # expanded by the inner shell
   setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' launch "$base/$name.keeper.pid" \
     "${as_pg[@]}" "${autoctl_env[@]}" "$autoctl" "$@" </dev/null >>"$base/$name.log" 2>&1 &
   for _ in $(seq 50); do [[ -s "$base/$name.keeper.pid" ]] && return 0; sleep 0.1; done
@@ -208,7 +209,7 @@ kill_node() {
       mapfile -t -O "${#pids[@]}" pids < <(pgrep -P "$postmaster" || true)
     fi
   fi
-  ((${#pids[@]})) && kill -9 -- "${pids[@]}" 2>/dev/null || true
+  if ((${#pids[@]})); then kill -9 -- "${pids[@]}" 2>/dev/null || true; fi
   rm -f "$base/$name.keeper.pid"
 }
 
