@@ -13,7 +13,8 @@
 # (backup.sh restore): to the restore point's name and to the recorded time, each from the
 # first base backup, equal to the point's digest and different from the live one; then
 # `prune --keep=1` (the first backup and the WAL before the second go), and --latest from
-# what is left, equal to the live digest. On the restored
+# what is left, equal to the live digest. The archive command is tried by hand: an
+# identical segment again succeeds, a different one under the same name fails. On the restored
 # point-in-time cluster a tokenclear_server passes the ledger check (LedgerService.
 # CheckLedger), replays the first day's end-of-day run identically, and reports the
 # business date of the point; open interest balances for every instrument (SQL). Timings (backup size and time, each restore) are printed.
@@ -241,6 +242,24 @@ by_time_url=$restored_url
 by_time=$(digest "$restored_url")
 [[ "$by_time" == "$at_point" ]] ||
   fail "restored to $point_time, tables differ: $(differing "$at_point" "$by_time")"
+
+# The archive command never overwrites: the archiver retrying a segment already archived
+# (identical) succeeds, a different file under that name fails and leaves the archive as
+# it was.
+archive_command=$(psql -X -tAq "$live_url" -c "SHOW archive_command")
+segment=$(find "$work/backup/wal" -maxdepth 1 -name '000000010000000000000003' -printf '%f\n')
+[[ -n "$segment" ]] || fail "segment 000000010000000000000003 was not archived"
+archive_as_pg() {
+  local command=${archive_command//%p/$1}
+  (cd / && "${as_pg[@]}" /bin/sh -c "${command//%f/$segment}")
+}
+(cd / && "${as_pg[@]}" cp "$work/backup/wal/$segment" "$work/same-segment")
+(cd / && "${as_pg[@]}" cp "$work/same-segment" "$work/other-segment")
+printf 'X' | (cd / && "${as_pg[@]}" dd of="$work/other-segment" bs=1 seek=4096 conv=notrunc status=none)
+archived_sum=$(md5sum <"$work/backup/wal/$segment")
+archive_as_pg "$work/same-segment" || fail "re-archiving an identical segment failed"
+! archive_as_pg "$work/other-segment" || fail "a different segment overwrote $segment"
+[[ $(md5sum <"$work/backup/wal/$segment") == "$archived_sum" ]] || fail "$segment changed"
 
 # Retention: prune to one base backup; the end of the archive is still reachable from it.
 before_prune=$(find "$work/backup/wal" -maxdepth 1 -type f | wc -l)
