@@ -15,12 +15,14 @@
 //      to SERVING without a restart.
 //   b. Mid-end-of-day: the killed node rejoins as the standby (ha.sh start), the day's
 //      prices and parameters are approved, and the end-of-day run starts while the test
-//      holds journal_entries in SHARE mode: the run commits its first steps and waits in
-//      LEDGER_POSTINGS, uncommitted; the primary is killed there. The run is resumed
-//      (RunEndOfDay again, retrying UNAVAILABLE/ABORTED) until it completes. Checked: the
-//      steps committed before the kill are SKIPPED, LedgerService.CheckLedger is ok,
-//      ReplayEndOfDay recomputes identical results, every journal entry's idempotency key
-//      is there once, variation margin sums to zero, open interest long = short.
+//      holds margin_requirements in SHARE mode: the run commits its first six steps (the
+//      variation margin's journal entries among them) and waits in INITIAL_MARGIN,
+//      uncommitted; the primary is killed there. The run is resumed (RunEndOfDay again,
+//      retrying UNAVAILABLE/ABORTED) until it completes. Checked: the steps committed
+//      before the kill are SKIPPED, every journal entry posted before the kill is on the
+//      new primary, each idempotency key once, LedgerService.CheckLedger is ok,
+//      ReplayEndOfDay recomputes identical results, variation margin sums to zero, open
+//      interest long = short.
 //
 // The reference data come from the real binaries as in eod_crash_e2etest: clearctl seed
 // (deploy/seed/sample.textproto), clearctl load-index, indexsim. The figures are printed
@@ -565,13 +567,15 @@ TEST_F(FailoverTest, AcknowledgedTradesAndTheLedgerSurviveTheLossOfThePrimary) {
   RunResult interrupted;
   int steps_at_kill = -1;
   std::string waiting;
+  std::set<std::string> posted_before_kill;  // journal entries' idempotency keys
   std::string killed_in_eod;
   absl::Time eod_killed_at;
   {
-    // The run commits its first steps and waits, uncommitted, at its first journal entry.
+    // The run commits its first steps, the ledger postings among them, and waits,
+    // uncommitted, at its first margin requirement (INITIAL_MARGIN).
     pqxx::connection locker(formation_.url()), monitor(formation_.url());
     pqxx::work hold(locker);
-    hold.exec0("LOCK TABLE journal_entries IN SHARE MODE");
+    hold.exec0("LOCK TABLE margin_requirements IN SHARE MODE");
     std::thread run([&] { interrupted = RunEndOfDay(server.channel()); });
     for (const absl::Time deadline = absl::Now() + absl::Seconds(20);
          waiting.empty() && absl::Now() < deadline; absl::SleepFor(absl::Milliseconds(5))) {
@@ -582,16 +586,21 @@ TEST_F(FailoverTest, AcknowledgedTradesAndTheLedgerSurviveTheLossOfThePrimary) {
           locker.backendpid());
       if (!r.empty()) waiting = r[0][0].c_str();
     }
-    EXPECT_FALSE(waiting.empty()) << "the run never reached the ledger";
+    EXPECT_FALSE(waiting.empty()) << "the run never reached its margin requirements";
+    pqxx::nontransaction committed(monitor);
     steps_at_kill =
-        pqxx::nontransaction(monitor)
-            .exec_params1("SELECT steps_done FROM eod_runs WHERE business_date = $1", kDay)[0]
+        committed.exec_params1("SELECT steps_done FROM eod_runs WHERE business_date = $1", kDay)[0]
             .as<int>();
+    for (const pqxx::row& r : committed.exec("SELECT idempotency_key FROM journal_entries")) {
+      posted_before_kill.insert(r[0].c_str());
+    }
     eod_killed_at = KillPrimary(&killed_in_eod);
     run.join();
   }
   EXPECT_FALSE(interrupted.status.ok()) << "the interrupted run answered OK: " << interrupted.steps;
-  EXPECT_GE(steps_at_kill, 1) << "the kill did not land mid-run";
+  EXPECT_GE(steps_at_kill, 5) << "the kill did not land after the ledger postings";
+  EXPECT_LT(steps_at_kill, kEodSteps) << "the kill did not land mid-run";
+  EXPECT_FALSE(posted_before_kill.empty()) << "nothing was posted before the kill";
   EXPECT_NE(killed_in_eod, killed_node) << "the same node was killed twice";
   RunResult resumed;
   int attempts = 0;
@@ -635,6 +644,13 @@ TEST_F(FailoverTest, AcknowledgedTradesAndTheLedgerSurviveTheLossOfThePrimary) {
         tx.exec1("SELECT count(*), count(DISTINCT idempotency_key) FROM journal_entries");
     EXPECT_GT(entries[0].as<int64_t>(), 0);
     EXPECT_EQ(entries[0].as<int64_t>(), entries[1].as<int64_t>()) << "a key posted twice";
+    std::set<std::string> posted;
+    for (const pqxx::row& r : tx.exec("SELECT idempotency_key FROM journal_entries")) {
+      posted.insert(r[0].c_str());
+    }
+    for (const std::string& key : posted_before_kill) {
+      EXPECT_TRUE(posted.contains(key)) << key << " was posted before the kill and is lost";
+    }
     const pqxx::row vm = tx.exec_params1(
         "SELECT (SELECT count(DISTINCT trade_id) FROM vm_trade_marks WHERE business_date = $1), "
         "(SELECT coalesce(sum(amount_micros), 0) FROM vm_trade_marks WHERE business_date = $1) + "
@@ -658,16 +674,17 @@ TEST_F(FailoverTest, AcknowledgedTradesAndTheLedgerSurviveTheLossOfThePrimary) {
       "batches, %lld retried calls; first accepted trade %.1f s after the kill; health "
       "NOT_SERVING meanwhile, SERVING again %.1f s after the kill\n"
       "failover: %s rejoined as the standby in %.1f s\n"
-      "failover: end of day: %s killed with %d step(s) committed, the server waiting on: %s; "
+      "failover: end of day: %s killed with %d step(s) committed (%zu journal entries), the "
+      "server waiting on: %s; "
       "the resumed run complete %.1f s after the kill (%d attempt(s), %d step(s) SKIPPED)\n"
       "failover: total %.1f s\n",
       absl::ToDoubleSeconds(formed_), acknowledged.size(), kBatchTrades, killed_node.c_str(),
       static_cast<long long>(batches_at_kill), static_cast<long long>(retries),
       absl::ToDoubleSeconds(*first_accepted),
       serving_again ? absl::ToDoubleSeconds(*serving_again) : -1.0, killed_node.c_str(),
-      absl::ToDoubleSeconds(rejoin_time), killed_in_eod.c_str(), steps_at_kill, waiting.c_str(),
-      absl::ToDoubleSeconds(resumed_after), attempts, resumed.skipped,
-      absl::ToDoubleSeconds(absl::Now() - test_start_));
+      absl::ToDoubleSeconds(rejoin_time), killed_in_eod.c_str(), steps_at_kill,
+      posted_before_kill.size(), waiting.c_str(), absl::ToDoubleSeconds(resumed_after), attempts,
+      resumed.skipped, absl::ToDoubleSeconds(absl::Now() - test_start_));
   std::fflush(stdout);
 }
 
