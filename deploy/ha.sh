@@ -221,10 +221,15 @@ kill_primary() {
   echo "$name"
 }
 
-# Graceful: SIGTERM to each keeper, which stops its postgres (data nodes first).
+# Graceful: SIGTERM to each keeper, which stops its postgres: the secondary first, so that
+# the monitor never sees a primary go while a standby could be promoted, then the primary,
+# then the monitor.
 stop() {
-  local name
-  for name in "${nodes[@]}" monitor; do
+  local name primary order=()
+  primary=$(primary_name 2>/dev/null || true)
+  for name in "${nodes[@]}"; do [[ "$name" != "$primary" ]] && order+=("$name"); done
+  [[ -n "$primary" ]] && order+=("$primary")
+  for name in "${order[@]}" monitor; do
     running "$name" || continue
     kill -TERM -- "-$(cat "$base/$name.keeper.pid")" 2>/dev/null || true
     for _ in $(seq 150); do running "$name" || break; sleep 0.2; done
