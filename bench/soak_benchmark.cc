@@ -571,8 +571,9 @@ struct EodRecord {
 };
 
 int Run() {
-  const ApiConnection api = ApiConnection::FromFlags();
-  const std::string target = api.target();
+  // --target from the shared client flags; every principal has its own connection.
+  const std::string target = ApiConnection::FromFlags().target();
+  const ApiConnection api = Connect(target, absl::GetFlag(FLAGS_treasury_token));
   Reference reference;
   pb::BusinessDate open;
   {

@@ -9,7 +9,7 @@
 #   DURATION_SECONDS=120 EOD_INTERVAL_SECONDS=50 bench/soak_benchmark.sh
 # Knobs (environment): DURATION_SECONDS (600), TRADES_PER_S (2000), FEEDS (4),
 # EOD_INTERVAL_SECONDS (150: trading time between end-of-day runs), FIRST_DAY (2026-12-01:
-# no month expires in the following weeks), TOKENCLEAR_PG_URL (an existing server; default:
+# no month expires in the following weeks), CLEARCTL (default: the build's), TOKENCLEAR_PG_URL (an existing server; default:
 # the embedded "bench" cluster), BUILD_DIR, BENCH_PORT (gRPC), METRICS_PORT (Prometheus).
 # Prints the machine and PostgreSQL settings, the driver's report (per RPC calls/s,
 # p50/p99/p999 latency and errors by code; trades/s; end-of-day runs; server RSS every
@@ -27,6 +27,7 @@ first_day=${FIRST_DAY:-2026-12-01}
 port=${BENCH_PORT:-50093}
 metrics_port=${METRICS_PORT:-50094}
 admin_token=bench-admin-token-0001
+clearctl=${CLEARCTL:-$build/tools/clearctl}
 
 if [[ -z "${TOKENCLEAR_PG_URL:-}" ]]; then
   TOKENCLEAR_PG_URL=$(TOKENCLEAR_PG_PORT=55440 "$repo/deploy/pg.sh" start bench)
@@ -60,17 +61,26 @@ TOKENCLEAR_ADMIN_TOKEN=$admin_token "$build/services/tokenclear_server" \
   --metrics_listen="127.0.0.1:$metrics_port" 2>"$workdir/server.log" &
 server_pid=$!
 export TOKENCLEAR_TARGET="127.0.0.1:$port"
-TOKENCLEAR_TOKEN=$admin_token "$build/tools/clearctl" wait-ready >/dev/null
-TOKENCLEAR_TOKEN=$admin_token "$build/tools/clearctl" seed "$repo/deploy/seed/sample.textproto" \
+TOKENCLEAR_TOKEN=$admin_token "$clearctl" wait-ready >/dev/null
+TOKENCLEAR_TOKEN=$admin_token "$clearctl" seed "$repo/deploy/seed/sample.textproto" \
   --business_date="$first_day" >/dev/null
-TOKENCLEAR_TOKEN=dev-risk-token-0001 "$build/tools/clearctl" load-index \
+TOKENCLEAR_TOKEN=dev-risk-token-0001 "$clearctl" load-index \
   "$repo/deploy/seed/index_history.csv" >/dev/null
 
+# CPU seconds (user + system) of the server, and of the whole machine (busy jiffies).
+server_cpu() { awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$server_pid/stat"; }
+machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
 echo "== soak: ${duration} s"
+cpu_before=$(server_cpu)
+read -r busy_before total_before < <(machine_busy)
 status=0
 "$build/bench/soak_benchmark" --duration_s="$duration" --trades_per_s="$trades_per_s" \
   --feeds="$feeds" --eod_interval_s="$eod_interval" --server_pid="$server_pid" || status=$?
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+read -r busy_after total_after < <(machine_busy)
+echo "server CPU: $(awk -v a="$cpu_before" -v b="$(server_cpu)" 'BEGIN {printf "%.1f", b - a}') s;" \
+  "machine busy (everyone): $(awk -v b="$((busy_after - busy_before))" \
+    -v t="$((total_after - total_before))" 'BEGIN {printf "%.0f", 100 * b / t}') %"
 grep VmHWM "/proc/$server_pid/status" || true
 
 echo "== server metrics (Prometheus, 127.0.0.1:$metrics_port)"
