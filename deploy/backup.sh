@@ -111,6 +111,7 @@ own_folder() {
 # the same folder, say). archive_timeout bounds how long a quiet system's last commits
 # wait in an unfinished segment.
 enable_archive() {
+  [[ "$archive_timeout_s" =~ ^[1-9][0-9]*$ ]] || die "--archive-timeout-s must be a number of seconds"
   own_folder "$dir"
   own_folder "$archive"
   chmod 700 "$archive"
@@ -120,8 +121,9 @@ enable_archive() {
   sql "ALTER SYSTEM SET archive_command = '$command'"
   sql "ALTER SYSTEM SET archive_timeout = '${archive_timeout_s}s'"
   sql "SELECT pg_reload_conf()" >/dev/null
-  sleep 0.2  # the reload is asynchronous; pending_restart is read after it
-  if [[ $(sql "SELECT count(*) FROM pg_settings WHERE pending_restart") != 0 ]]; then
+  # archive_mode and wal_level change only at a start; what the server runs with now
+  # says whether one is needed.
+  if [[ $(sql "SELECT current_setting('archive_mode') <> 'on' OR current_setting('wal_level') = 'minimal'") == t ]]; then
     if [[ -z "$pgdata" ]]; then
       say "restart PostgreSQL to turn archiving on (wal_level and archive_mode need it)"
       return
