@@ -152,11 +152,12 @@ absl::flat_hash_map<std::string, int64_t> LoadExchangePrices(pqxx::transaction_b
   return prices;
 }
 
-std::vector<PriceSetRow> ListPriceSets(pqxx::transaction_base& tx, absl::CivilDay day,
-                                       int version) {
+std::vector<PriceSetRow> ListPriceSets(pqxx::transaction_base& tx, absl::CivilDay day, int version,
+                                       bool for_update) {
   return SetsOf(tx, tx.exec_params(absl::StrCat(kSetColumns,
                                                 "WHERE business_date = $1::date"
-                                                " AND ($2 = 0 OR version = $2) ORDER BY version"),
+                                                " AND ($2 = 0 OR version = $2) ORDER BY version",
+                                                for_update ? " FOR UPDATE" : ""),
                                    DateParam(day), version));
 }
 

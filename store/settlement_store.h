@@ -68,9 +68,11 @@ struct PriceSetRow {
   std::string reason;                   // a correction's reason
 };
 
-// Every version of `day` (or only `version` when > 0), oldest first, with prices.
+// Every version of `day` (or only `version` when > 0), oldest first, with prices; the
+// set rows locked for update when `for_update` (an approval: two at once, on one server
+// or two, must not both find the set PROPOSED).
 std::vector<PriceSetRow> ListPriceSets(pqxx::transaction_base& tx, absl::CivilDay day,
-                                       int version = 0);
+                                       int version = 0, bool for_update = false);
 // The set in force (APPROVED or LOCKED), locked for update when `for_update`.
 std::optional<PriceSetRow> LoadPriceSetInForce(pqxx::transaction_base& tx, absl::CivilDay day,
                                                bool for_update = false);

@@ -315,7 +315,10 @@ grpc::Status TreasuryServiceImpl::ApproveSettlementPrices(
       [&](const Call& call) -> absl::Status {
         return pool_.Transact({.deadline = call.deadline}, [&](pqxx::work& tx) -> absl::Status {
           TC_ASSIGN_OR_RETURN(absl::CivilDay day, SettlementDate(tx, request->business_date()));
-          std::vector<store::PriceSetRow> sets = store::ListPriceSets(tx, day, request->version());
+          // Locked: a concurrent approval of the same version (here or on another server)
+          // waits, then finds it APPROVED and is refused, so it is approved and audited once.
+          std::vector<store::PriceSetRow> sets =
+              store::ListPriceSets(tx, day, request->version(), /*for_update=*/true);
           if (request->version() <= 0 || sets.empty()) {
             return absl::NotFoundError(absl::StrCat("version ", request->version(), " of ",
                                                     request->business_date(), " does not exist"));
