@@ -7,6 +7,7 @@
 // reconciliation, intraday cycles) and member.cc (a member's own data, notifications).
 //
 //   clearctl wait-ready --timeout_s=60
+//   clearctl health --wait_seconds=60   # exit 0 once SERVING (database reachable)
 //   clearctl --token=dev-admin-token-0001 seed deploy/seed/sample.textproto
 //   clearctl --token=dev-treasury-token-0001 positions --member=CM01
 //   clearctl --token=dev-treasury-token-0001 trades --account=CM01-H --json
@@ -109,14 +110,21 @@ ABSL_FLAG(std::string, principal, "", "token list, audit list: only this princip
 ABSL_FLAG(std::string, action, "", "audit list: only this action (method or step)");
 ABSL_FLAG(std::string, outcome, "", "audit list: only this outcome (OK or a status code)");
 ABSL_FLAG(std::string, request_id, "", "audit list: only this call's rows");
+ABSL_FLAG(std::string, service, "",
+          "health: the service whose health to check (default: the whole server)");
+ABSL_FLAG(int, wait_seconds, 0, "health: probe until SERVING for at most this long, seconds");
 
 namespace tc::clearctl {
+
+absl::Span<const Command> HealthCommands();  // health.cc: the readiness check
+
 namespace {
 
 // Every noun's commands, in usage order.
 constexpr absl::Span<const Command> (*kNouns[])() = {
-    ReferenceCommands, TradeCommands, MarginCommands, IndexCommands,  SettlementCommands,
-    LedgerCommands,    CashCommands,  MemberCommands, AccessCommands, ReportCommands,
+    ReferenceCommands,  TradeCommands,  MarginCommands, IndexCommands,
+    SettlementCommands, LedgerCommands, CashCommands,   MemberCommands,
+    AccessCommands,     ReportCommands, HealthCommands,
 };
 
 std::string Usage() {
