@@ -8,6 +8,7 @@
 #   bench/soak_benchmark.sh                              # 10 minutes, 2,000 trades/s
 #   DURATION_SECONDS=120 EOD_INTERVAL_SECONDS=50 bench/soak_benchmark.sh
 # Knobs (environment): DURATION_SECONDS (600), TRADES_PER_S (2000), FEEDS (4),
+# MEMBER_CALLS_PER_S (10 per member principal, 3 members), WHAT_IF_PER_S (20),
 # EOD_INTERVAL_SECONDS (150: trading time between end-of-day runs), FIRST_DAY (2026-12-01:
 # no month expires in the following weeks), CLEARCTL (default: the build's), TOKENCLEAR_PG_URL (an existing server; default:
 # the embedded "bench" cluster), BUILD_DIR, BENCH_PORT (gRPC), METRICS_PORT (Prometheus).
@@ -23,6 +24,8 @@ duration=${DURATION_SECONDS:-600}
 trades_per_s=${TRADES_PER_S:-2000}
 feeds=${FEEDS:-4}
 eod_interval=${EOD_INTERVAL_SECONDS:-150}
+member_calls_per_s=${MEMBER_CALLS_PER_S:-10}
+what_if_per_s=${WHAT_IF_PER_S:-20}
 first_day=${FIRST_DAY:-2026-12-01}
 port=${BENCH_PORT:-50093}
 metrics_port=${METRICS_PORT:-50094}
@@ -75,7 +78,8 @@ cpu_before=$(server_cpu)
 read -r busy_before total_before < <(machine_busy)
 status=0
 "$build/bench/soak_benchmark" --duration_s="$duration" --trades_per_s="$trades_per_s" \
-  --feeds="$feeds" --eod_interval_s="$eod_interval" --server_pid="$server_pid" || status=$?
+  --feeds="$feeds" --eod_interval_s="$eod_interval" --member_calls_per_s="$member_calls_per_s" \
+  --what_if_per_s="$what_if_per_s" --server_pid="$server_pid" || status=$?
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 read -r busy_after total_after < <(machine_busy)
 echo "server CPU: $(awk -v a="$cpu_before" -v b="$(server_cpu)" 'BEGIN {printf "%.1f", b - a}') s;" \
@@ -83,8 +87,15 @@ echo "server CPU: $(awk -v a="$cpu_before" -v b="$(server_cpu)" 'BEGIN {printf "
     -v t="$((total_after - total_before))" 'BEGIN {printf "%.0f", 100 * b / t}') %"
 grep VmHWM "/proc/$server_pid/status" || true
 
-echo "== server metrics (Prometheus, 127.0.0.1:$metrics_port)"
+echo "== server metrics (Prometheus, 127.0.0.1:$metrics_port): the server's own time per call"
 if curl -sf "http://127.0.0.1:$metrics_port/metrics" >"$workdir/metrics"; then
+  # Mean time in the server per method (sum / count of its duration histogram), which
+  # excludes the client-side queueing the driver's open-loop latency includes.
+  awk -F'[{}" ]+' '/^tokenclear_rpc_duration_seconds_(sum|count)/ {
+      split($1, n, "_"); v[$3, n[length(n)]] = $NF }
+    END { for (k in v) { split(k, p, SUBSEP); if (p[2] == "count" && v[p[1], "count"] > 0)
+      printf "  %-28s %8d calls, mean %8.2f ms in the server\n", p[1], v[p[1], "count"],
+        1000 * v[p[1], "sum"] / v[p[1], "count"] } }' "$workdir/metrics" | sort
   grep -E '^tokenclear_(trades_total|trade_batch_commit_seconds_(sum|count)|db_connections|db_acquire_wait_seconds_(sum|count)|process_resident_memory_bytes)' \
     "$workdir/metrics" || true
 else
@@ -92,6 +103,17 @@ else
 fi
 echo "server log: $(wc -l <"$workdir/server.log") lines, $(du -k "$workdir/server.log" | cut -f1) KiB"
 
+echo "== per business date: trades, end-of-day positions and trade marks, the run's time"
+psql -q "$db_url" -c "
+  SELECT r.business_date,
+         (SELECT count(*) FROM trades t WHERE t.business_date = r.business_date) AS trades,
+         (SELECT count(*) FROM eod_positions p WHERE p.business_date = r.business_date)
+           AS eod_positions,
+         (SELECT count(*) FROM vm_trade_marks m WHERE m.business_date = r.business_date)
+           AS trade_marks,
+         round(extract(epoch FROM max(s.finished_at) - min(s.started_at))::numeric, 2) AS run_s
+  FROM eod_runs r JOIN eod_steps s USING (business_date)
+  GROUP BY r.business_date ORDER BY 1"
 echo "== journal per business date (entries, lines, member ledger accounts touched)"
 psql -q "$db_url" -c "
   SELECT e.business_date, count(DISTINCT e.entry_id) AS entries, count(*) AS lines,
