@@ -14,17 +14,18 @@
 //      resumes after the held sequence, replaying the last batch (ALREADY_ACCEPTED) and
 //      going on. Stored: every trade once; net positions are what the accepted trades
 //      imply; open interest long = short.
-//   b. Approvals. The day's fixings computed on both at once (one fixing per index), the
-//      risk parameter set and the settlement prices approved (four eyes) on both at once:
-//      one approval succeeds, the other is FAILED_PRECONDITION; one approved set, one
-//      OK audit row each.
+//   b. Approvals. The day's fixings computed on both at once (one fixing per index); the
+//      settlement prices proposed on both at once (one pending proposal after); the risk
+//      parameter set and the settlement prices approved (four eyes) on both at once: one
+//      approval succeeds, the other is FAILED_PRECONDITION; one approved set, one OK
+//      audit row each.
 //   c. The end-of-day run started on both at once: one run (the other is refused while
 //      it runs, ABORTED, or finds every step done, SKIPPED), each step once, one journal
 //      entry per idempotency key, CheckLedger ok, ReplayEndOfDay identical, variation
 //      margin sums to zero.
 //
 // Takes 5 s on an idle machine, up to 30 s on 2 shared busy cores. Prints the rounds each
-// server won (both win some: the calls really race).
+// server won (usually both win some: the calls really race).
 #include <grpcpp/grpcpp.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -490,12 +491,28 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
   ExpectOnce(
       OnBoth(&pb::MarginService::Stub::ApproveParameterSet, kRisk2, approve_set, &set_a, &set_b),
       "ApproveParameterSet");
+  // Proposals are not keyed (each is a new version, superseding the pending one), but two
+  // at once must still leave one pending proposal: the second either follows the first
+  // or collides with it on the version and is refused, writing nothing.
   pb::ProposeSettlementPricesRequest propose;
   propose.set_business_date(kDay);
+  pb::SettlementPriceSet proposal_a, proposal_b;
+  const auto proposed = OnBoth(&pb::TreasuryService::Stub::ProposeSettlementPrices, kTreasury1,
+                               propose, &proposal_a, &proposal_b);
+  EXPECT_TRUE(proposed.first.ok() || proposed.second.ok());
+  for (const grpc::Status& status : {proposed.first, proposed.second}) {
+    EXPECT_TRUE(status.ok() || status.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
+        << "ProposeSettlementPrices: " << status.error_code() << " " << status.error_message();
+  }
+  ASSERT_EQ(Count(absl::StrCat("SELECT count(*) FROM settlement_price_sets WHERE business_date = '",
+                               kDay, "' AND status = 'PROPOSED'")),
+            1);
+  const char* const proposals =
+      proposed.first.ok() && proposed.second.ok() ? "both OK, one superseded" : "one refused";
   pb::SettlementPriceSet proposal;
-  s = CallAs(a_->channel(), &pb::TreasuryService::Stub::ProposeSettlementPrices, kTreasury1,
-             propose, &proposal);
-  ASSERT_TRUE(s.ok()) << "ProposeSettlementPrices: " << s.error_message();
+  proposal.set_version(static_cast<int>(
+      Count(absl::StrCat("SELECT version FROM settlement_price_sets WHERE business_date = '", kDay,
+                         "' AND status = 'PROPOSED'"))));
   pb::ApproveSettlementPricesRequest approve_prices;
   approve_prices.set_business_date(kDay);
   approve_prices.set_version(proposal.version());
@@ -579,10 +596,11 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
   std::printf(
       "two servers: %zu trades accepted once (%lld sent to both at once, each once "
       "ALREADY_ACCEPTED; rounds accepted by A %d, by B %d, split %d), a feed of %d batches moved "
-      "from A to B mid-stream; end of day: A %s, "
+      "from A to B mid-stream; proposals at once: %s; end of day: A %s, "
       "B %s; %.1f s\n",
       accepted.size(), static_cast<long long>(duplicates), rounds_won["A"], rounds_won["B"],
-      rounds_won["split"], kFeedBatches, on_a_run.status.ok() ? "ran" : "refused (ABORTED)",
+      rounds_won["split"], kFeedBatches, proposals,
+      on_a_run.status.ok() ? "ran" : "refused (ABORTED)",
       on_b_run.status.ok() ? "ran" : "refused (ABORTED)",
       absl::ToDoubleSeconds(absl::Now() - start));
   std::fflush(stdout);
