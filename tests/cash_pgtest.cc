@@ -492,7 +492,7 @@ class CashTest : public ::testing::Test {
   // whole end of day of `date`.
   void SettleDay(const std::string& date, int64_t price_micros) {
     CalibrateAndApprove(channel_, date);
-    ApproveDayPrices(channel_, date, kDec, price_micros);
+    ApproveDayPrices(channel_, date, {{kDec, price_micros}});
     const EodCall call = RunEod(date);
     ASSERT_TRUE(call.status.ok()) << date << ": " << call.status.error_message();
     ASSERT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE) << call.run.ShortDebugString();

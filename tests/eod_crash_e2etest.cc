@@ -69,6 +69,7 @@
 #include "payments/camt054_writer.h"
 #include "payments/pain_reader.h"
 #include "tests/private_cluster.h"
+#include "tests/settlement_desk.h"
 #include "tokenclear/v1/cash.grpc.pb.h"
 #include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
@@ -84,9 +85,7 @@ namespace pb = ::tokenclear::v1;
 constexpr char kAdminToken[] = "eodcrash-admin-token-0001";
 // Development tokens of deploy/seed/sample.textproto.
 constexpr char kTreasury1[] = "dev-treasury-token-0001";
-constexpr char kTreasury2[] = "dev-treasury2-token-0001";
 constexpr char kRisk1[] = "dev-risk-token-0001";
-constexpr char kRisk2[] = "dev-risk2-token-0001";
 constexpr char kExchange[] = "dev-exchange-token-0001";
 constexpr char kIndexProvider[] = "dev-index-provider-token-0001";
 constexpr char kDay1[] = "2026-12-30";
@@ -341,52 +340,11 @@ class EodCrashTest : public ::testing::Test {
         Tool({TC_INDEXSIM_BINARY, target, absl::StrCat("--token=", kIndexProvider),
               absl::StrCat("--date=", day), "--index=TOKFRONT=3.00,TOKOPEN=0.45",
               absl::StrCat("--seed=", 7 + n), absl::StrCat("--drift_bps=", 15 * n)}));
-    for (const char* index : {"TOKFRONT", "TOKOPEN"}) {
-      pb::ComputeFixingRequest fix;
-      fix.set_index_code(index);
-      fix.set_business_date(day);
-      pb::IndexFixing fixing;
-      const grpc::Status s = CallAs(server.channel(), &pb::IndexService::Stub::ComputeFixing,
-                                    kTreasury1, fix, &fixing);
-      ASSERT_TRUE(s.ok()) << "ComputeFixing " << index << ": " << s.error_message();
-    }
-    pb::SubmitSettlementPricesRequest submit;
-    submit.set_business_date(day);
-    pb::ExchangeSettlementPrice* price = submit.add_prices();
-    price->set_instrument_id("TKO-202703");
-    price->set_price_micros(450'000 + 1'000 * n);
-    pb::SubmitSettlementPricesResponse submitted;
-    grpc::Status s = CallAs(server.channel(), &pb::TreasuryService::Stub::SubmitSettlementPrices,
-                            kExchange, submit, &submitted);
-    ASSERT_TRUE(s.ok()) << "SubmitSettlementPrices: " << s.error_message();
-
-    pb::CalibrateParametersRequest calibrate;
-    calibrate.set_business_date(day);
-    pb::RiskParameterSet set;
-    s = CallAs(server.channel(), &pb::MarginService::Stub::CalibrateParameters, kRisk1, calibrate,
-               &set);
-    ASSERT_TRUE(s.ok()) << "CalibrateParameters: " << s.error_message();
-    pb::ApproveParameterSetRequest approve_set;
-    approve_set.set_version(set.version());
-    pb::RiskParameterSet approved_set;
-    s = CallAs(server.channel(), &pb::MarginService::Stub::ApproveParameterSet, kRisk2, approve_set,
-               &approved_set);
-    ASSERT_TRUE(s.ok()) << "ApproveParameterSet: " << s.error_message();
-
-    pb::ProposeSettlementPricesRequest propose;
-    propose.set_business_date(day);
-    pb::SettlementPriceSet proposal;
-    s = CallAs(server.channel(), &pb::TreasuryService::Stub::ProposeSettlementPrices, kTreasury1,
-               propose, &proposal);
-    ASSERT_TRUE(s.ok()) << "ProposeSettlementPrices: " << s.error_message();
-    pb::ApproveSettlementPricesRequest approve_prices;
-    approve_prices.set_business_date(day);
-    approve_prices.set_version(proposal.version());
-    pb::SettlementPriceSet approved_prices;
-    s = CallAs(server.channel(), &pb::TreasuryService::Stub::ApproveSettlementPrices, kTreasury2,
-               approve_prices, &approved_prices);
-    ASSERT_TRUE(s.ok()) << "ApproveSettlementPrices: " << s.error_message();
-    prices_per_day_ += approved_prices.prices_size();
+    ComputeFixings(server.channel(), day, {"TOKFRONT", "TOKOPEN"}, kSampleSeedDesk);
+    CalibrateAndApprove(server.channel(), day, kSampleSeedDesk);
+    prices_per_day_ += ApproveDayPrices(server.channel(), day,
+                                        {{"TKO-202703", 450'000 + 1'000 * n}}, kSampleSeedDesk);
+    ASSERT_FALSE(HasFailure()) << "the desk work of " << day << " failed";
   }
 
   // The template: reference data, index history, day 1 settled, day 2 ready to settle.

@@ -62,6 +62,7 @@
 #include "gtest/gtest.h"
 #include "store/pg_errors.h"
 #include "tests/private_cluster.h"
+#include "tests/settlement_desk.h"
 #include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
@@ -79,9 +80,7 @@ using ::grpc::health::v1::HealthCheckResponse;
 constexpr char kAdminToken[] = "failover-admin-token-0001";
 // Development tokens of deploy/seed/sample.textproto.
 constexpr char kTreasury1[] = "dev-treasury-token-0001";
-constexpr char kTreasury2[] = "dev-treasury2-token-0001";
 constexpr char kRisk1[] = "dev-risk-token-0001";
-constexpr char kRisk2[] = "dev-risk2-token-0001";
 constexpr char kExchange[] = "dev-exchange-token-0001";
 constexpr char kIndexProvider[] = "dev-index-provider-token-0001";
 constexpr char kDay[] = "2026-12-30";
@@ -390,52 +389,15 @@ class FailoverTest : public ::testing::Test {
         Tool({TC_INDEXSIM_BINARY, absl::StrCat("--target=", server.target()),
               absl::StrCat("--token=", kIndexProvider), absl::StrCat("--date=", kDay),
               "--index=TOKFRONT=3.00,TOKOPEN=0.45", "--seed=8", "--drift_bps=15"}));
-    for (const char* index : {"TOKFRONT", "TOKOPEN"}) {
-      pb::ComputeFixingRequest fix;
-      fix.set_index_code(index);
-      fix.set_business_date(kDay);
-      pb::IndexFixing fixing;
-      const grpc::Status s = CallAs(server.channel(), &pb::IndexService::Stub::ComputeFixing,
-                                    kTreasury1, fix, &fixing);
-      ASSERT_TRUE(s.ok()) << "ComputeFixing " << index << ": " << s.error_message();
-    }
-    pb::SubmitSettlementPricesRequest submit;
-    submit.set_business_date(kDay);
+    ComputeFixings(server.channel(), kDay, {"TOKFRONT", "TOKOPEN"}, kSampleSeedDesk);
     // The test's trades carry no time in the settlement window: the exchange prices both.
+    std::vector<ExchangePrice> prices;
     for (const Listed& listed : kInstruments) {
-      pb::ExchangeSettlementPrice* price = submit.add_prices();
-      price->set_instrument_id(listed.instrument_id);
-      price->set_price_micros(listed.price_micros + 3 * listed.tick_micros);
+      prices.push_back({listed.instrument_id, listed.price_micros + 3 * listed.tick_micros});
     }
-    pb::SubmitSettlementPricesResponse submitted;
-    grpc::Status s = CallAs(server.channel(), &pb::TreasuryService::Stub::SubmitSettlementPrices,
-                            kExchange, submit, &submitted);
-    ASSERT_TRUE(s.ok()) << "SubmitSettlementPrices: " << s.error_message();
-    pb::CalibrateParametersRequest calibrate;
-    calibrate.set_business_date(kDay);
-    pb::RiskParameterSet set;
-    s = CallAs(server.channel(), &pb::MarginService::Stub::CalibrateParameters, kRisk1, calibrate,
-               &set);
-    ASSERT_TRUE(s.ok()) << "CalibrateParameters: " << s.error_message();
-    pb::ApproveParameterSetRequest approve_set;
-    approve_set.set_version(set.version());
-    pb::RiskParameterSet approved_set;
-    s = CallAs(server.channel(), &pb::MarginService::Stub::ApproveParameterSet, kRisk2, approve_set,
-               &approved_set);
-    ASSERT_TRUE(s.ok()) << "ApproveParameterSet: " << s.error_message();
-    pb::ProposeSettlementPricesRequest propose;
-    propose.set_business_date(kDay);
-    pb::SettlementPriceSet proposal;
-    s = CallAs(server.channel(), &pb::TreasuryService::Stub::ProposeSettlementPrices, kTreasury1,
-               propose, &proposal);
-    ASSERT_TRUE(s.ok()) << "ProposeSettlementPrices: " << s.error_message();
-    pb::ApproveSettlementPricesRequest approve_prices;
-    approve_prices.set_business_date(kDay);
-    approve_prices.set_version(proposal.version());
-    pb::SettlementPriceSet approved_prices;
-    s = CallAs(server.channel(), &pb::TreasuryService::Stub::ApproveSettlementPrices, kTreasury2,
-               approve_prices, &approved_prices);
-    ASSERT_TRUE(s.ok()) << "ApproveSettlementPrices: " << s.error_message();
+    CalibrateAndApprove(server.channel(), kDay, kSampleSeedDesk);
+    ApproveDayPrices(server.channel(), kDay, prices, kSampleSeedDesk);
+    ASSERT_FALSE(HasFailure()) << "the desk work of " << kDay << " failed";
   }
 
   // On the new primary: every acknowledged trade once and nothing else, each account's

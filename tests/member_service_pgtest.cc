@@ -212,7 +212,7 @@ class MemberServiceTest : public ::testing::Test {
   // Returns the approved parameter set version.
   std::string SettleDay(const std::string& date, int64_t price_micros) {
     const pb::RiskParameterSet parameters = CalibrateAndApprove(channel_, date);
-    ApproveDayPrices(channel_, date, kDec, price_micros);
+    ApproveDayPrices(channel_, date, {{kDec, price_micros}});
     const pb::EodRun run = RunEod(date);
     EXPECT_EQ(run.status(), pb::EOD_RUN_STATUS_COMPLETE) << run.ShortDebugString();
     return parameters.version();

@@ -3,6 +3,7 @@
 #include "core/business_date.h"
 #include "gtest/gtest.h"
 #include "tests/test_clearing_house.h"
+#include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
 #include "tokenclear/v1/treasury.grpc.pb.h"
 
@@ -38,48 +39,66 @@ void LoadIndexHistory(const std::shared_ptr<grpc::Channel>& channel) {
 }
 
 pb::RiskParameterSet CalibrateAndApprove(const std::shared_ptr<grpc::Channel>& channel,
-                                         const std::string& date) {
+                                         const std::string& date, const DeskTokens& desk) {
   std::unique_ptr<pb::MarginService::Stub> margin = pb::MarginService::NewStub(channel);
   pb::CalibrateParametersRequest calibrate;
   calibrate.set_business_date(date);
   pb::RiskParameterSet draft;
   grpc::Status status =
-      Call(*margin, &pb::MarginService::Stub::CalibrateParameters, kRiskToken, calibrate, &draft);
-  EXPECT_TRUE(status.ok()) << date << ": " << status.error_message();
+      Call(*margin, &pb::MarginService::Stub::CalibrateParameters, desk.risk1, calibrate, &draft);
+  EXPECT_TRUE(status.ok()) << "CalibrateParameters " << date << ": " << status.error_message();
   pb::ApproveParameterSetRequest approve;
   approve.set_version(draft.version());
   pb::RiskParameterSet approved;
   status =
-      Call(*margin, &pb::MarginService::Stub::ApproveParameterSet, kRisk2Token, approve, &approved);
-  EXPECT_TRUE(status.ok()) << date << ": " << status.error_message();
+      Call(*margin, &pb::MarginService::Stub::ApproveParameterSet, desk.risk2, approve, &approved);
+  EXPECT_TRUE(status.ok()) << "ApproveParameterSet " << date << ": " << status.error_message();
   return approved;
 }
 
-void ApproveDayPrices(const std::shared_ptr<grpc::Channel>& channel, const std::string& date,
-                      const std::string& instrument_id, int64_t price_micros) {
+int ApproveDayPrices(const std::shared_ptr<grpc::Channel>& channel, const std::string& date,
+                     const std::vector<ExchangePrice>& prices, const DeskTokens& desk) {
   std::unique_ptr<pb::TreasuryService::Stub> treasury = pb::TreasuryService::NewStub(channel);
-  pb::SubmitSettlementPricesRequest prices;
-  prices.set_business_date(date);
-  pb::ExchangeSettlementPrice* p = prices.add_prices();
-  p->set_instrument_id(instrument_id);
-  p->set_price_micros(price_micros);
+  pb::SubmitSettlementPricesRequest submit;
+  submit.set_business_date(date);
+  for (const ExchangePrice& price : prices) {
+    pb::ExchangeSettlementPrice* p = submit.add_prices();
+    p->set_instrument_id(price.instrument_id);
+    p->set_price_micros(price.price_micros);
+  }
   pb::SubmitSettlementPricesResponse submitted;
   grpc::Status status = Call(*treasury, &pb::TreasuryService::Stub::SubmitSettlementPrices,
-                             kExchangeToken, prices, &submitted);
-  EXPECT_TRUE(status.ok()) << date << ": " << status.error_message();
+                             desk.exchange, submit, &submitted);
+  EXPECT_TRUE(status.ok()) << "SubmitSettlementPrices " << date << ": " << status.error_message();
   pb::ProposeSettlementPricesRequest propose;
   propose.set_business_date(date);
   pb::SettlementPriceSet proposed;
-  status = Call(*treasury, &pb::TreasuryService::Stub::ProposeSettlementPrices, kTreasuryToken,
+  status = Call(*treasury, &pb::TreasuryService::Stub::ProposeSettlementPrices, desk.treasury1,
                 propose, &proposed);
-  EXPECT_TRUE(status.ok()) << date << ": " << status.error_message();
+  EXPECT_TRUE(status.ok()) << "ProposeSettlementPrices " << date << ": " << status.error_message();
   pb::ApproveSettlementPricesRequest approve;
   approve.set_business_date(date);
   approve.set_version(proposed.version());
   pb::SettlementPriceSet approved;
-  status = Call(*treasury, &pb::TreasuryService::Stub::ApproveSettlementPrices, kTreasury2Token,
+  status = Call(*treasury, &pb::TreasuryService::Stub::ApproveSettlementPrices, desk.treasury2,
                 approve, &approved);
-  EXPECT_TRUE(status.ok()) << date << ": " << status.error_message();
+  EXPECT_TRUE(status.ok()) << "ApproveSettlementPrices " << date << ": " << status.error_message();
+  return approved.prices_size();
+}
+
+void ComputeFixings(const std::shared_ptr<grpc::Channel>& channel, const std::string& date,
+                    const std::vector<std::string>& index_codes, const DeskTokens& desk) {
+  std::unique_ptr<pb::IndexService::Stub> index = pb::IndexService::NewStub(channel);
+  for (const std::string& code : index_codes) {
+    pb::ComputeFixingRequest fix;
+    fix.set_index_code(code);
+    fix.set_business_date(date);
+    pb::IndexFixing fixing;
+    const grpc::Status status =
+        Call(*index, &pb::IndexService::Stub::ComputeFixing, desk.treasury1, fix, &fixing);
+    EXPECT_TRUE(status.ok()) << "ComputeFixing " << code << " " << date << ": "
+                             << status.error_message();
+  }
 }
 
 }  // namespace tc::testing
