@@ -10,12 +10,14 @@
 # Knobs (environment): DURATION_SECONDS (600), TRADES_PER_S (2000), FEEDS (4),
 # MEMBER_CALLS_PER_S (10 per member principal, 3 members), WHAT_IF_PER_S (20),
 # EOD_INTERVAL_SECONDS (150: trading time between end-of-day runs), FIRST_DAY (2026-12-01:
-# no month expires in the following weeks), CLEARCTL (default: the build's), TOKENCLEAR_PG_URL (an existing server; default:
-# the embedded "bench" cluster), BUILD_DIR, BENCH_PORT (gRPC), METRICS_PORT (Prometheus).
+# no month expires in the following weeks), CLEARCTL (default: the build's),
+# TOKENCLEAR_PG_URL (an existing server; default: the embedded "bench" cluster), BUILD_DIR,
+# BENCH_PORT (gRPC, 50093), METRICS_PORT (Prometheus, 50094).
 # Prints the machine and PostgreSQL settings, the driver's report (per RPC calls/s,
 # p50/p99/p999 latency and errors by code; trades/s; end-of-day runs; server RSS every
-# 10 s), a few server metrics, journal rows per business date, and storage per row of the
-# growing tables (pg_total_relation_size: heap, indexes and TOAST). Calls are plaintext on
+# 10 s), the server's CPU seconds and own mean time per method, per business date the
+# trades, trade marks and run time, journal rows per business date, and storage per row of
+# the growing tables (pg_total_relation_size: heap, indexes and TOAST). Calls are plaintext on
 # loopback. It builds nothing: run deploy/setup.sh and build the soak_benchmark target.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +43,7 @@ psql -q "$server_url/postgres" -c "CREATE DATABASE $db"
 db_url="$server_url/$db"
 workdir=$(mktemp -d)
 server_pid=""
+# shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
   psql -q "$server_url/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
