@@ -45,7 +45,9 @@ workdir=$(mktemp -d)
 server_pid=""
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
-  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
+  if [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null; then
+    wait "$server_pid" || true
+  fi
   psql -q "$server_url/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
   rm -rf "$workdir"
 }
