@@ -62,6 +62,7 @@
 #include "gtest/gtest.h"
 #include "store/pg_errors.h"
 #include "tests/private_cluster.h"
+#include "tests/sample_trades.h"
 #include "tests/settlement_desk.h"
 #include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
@@ -94,17 +95,6 @@ constexpr absl::Duration kRetryPause = absl::Milliseconds(100);
 // How long a failover may take before the test gives up on it.
 constexpr absl::Duration kFailoverLimit = absl::Seconds(60);
 
-// The accounts and instruments the test trades (sample.textproto); prices near the
-// starting prices of eod_crash_e2etest, on tick.
-const char* const kAccounts[] = {"CM01-H", "CM02-H",    "CM03-C001", "CM04-C002",
-                                 "CM05-H", "CM06-C003", "CM07-H",    "CM08-C001"};
-struct Listed {
-  const char* instrument_id;
-  int64_t price_micros, tick_micros;
-};
-constexpr Listed kInstruments[] = {{"TKF-202703", 3'000'000, 5'000},
-                                   {"TKO-202703", 450'000, 1'000}};
-
 std::unique_ptr<grpc::ClientContext> Context(const std::string& token, absl::Duration deadline) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
@@ -124,24 +114,6 @@ grpc::Status CallAs(const std::shared_ptr<grpc::Channel>& channel,
 bool Retryable(const grpc::Status& status) {
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-}
-
-// Trade `n` of the test: deterministic, so that a retry sends exactly the same events.
-pb::TradeEvent MakeTrade(int64_t n) {
-  pb::TradeEvent event;
-  pb::Trade* trade = event.mutable_trade();
-  const Listed& listed = kInstruments[n % 2];
-  constexpr int kAccountCount = sizeof(kAccounts) / sizeof(kAccounts[0]);
-  trade->set_trade_id(absl::StrFormat("HA-%06d", n));
-  trade->set_instrument_id(listed.instrument_id);
-  trade->set_price_micros(listed.price_micros + listed.tick_micros * ((n * 7) % 21 - 10));
-  trade->set_quantity(1 + n % 7);
-  trade->set_buyer_account_id(kAccounts[n % kAccountCount]);
-  trade->set_seller_account_id(kAccounts[(n + 3) % kAccountCount]);
-  trade->set_trade_date(kDay);
-  trade->mutable_executed_at()->set_seconds(1798632000 + n);  // 2026-12-30 14:40 UTC on
-  trade->set_trade_type(pb::TRADE_TYPE_REGULAR);
-  return event;
 }
 
 // deploy/ha.sh's formation in a temporary folder on free ports. Destroyed by the
@@ -345,7 +317,8 @@ class FailoverTest : public ::testing::Test {
     const absl::Time give_up = absl::Now() + absl::Seconds(150);
     for (int64_t first = 0; !stop.load() && absl::Now() < give_up; first += kBatchTrades) {
       pb::SubmitTradesRequest request;
-      for (int i = 0; i < kBatchTrades; ++i) *request.add_events() = MakeTrade(first + i);
+      for (int i = 0; i < kBatchTrades; ++i)
+        *request.add_events() = SampleTrade("HA", first + i, kDay);
       pb::SubmitTradesResponse response;
       grpc::Status status;
       absl::Time sent;
@@ -392,7 +365,7 @@ class FailoverTest : public ::testing::Test {
     ComputeFixings(server.channel(), kDay, {"TOKFRONT", "TOKOPEN"}, kSampleSeedDesk);
     // The test's trades carry no time in the settlement window: the exchange prices both.
     std::vector<ExchangePrice> prices;
-    for (const Listed& listed : kInstruments) {
+    for (const SampleInstrument& listed : kSampleInstruments) {
       prices.push_back({listed.instrument_id, listed.price_micros + 3 * listed.tick_micros});
     }
     CalibrateAndApprove(server.channel(), kDay, kSampleSeedDesk);
@@ -417,7 +390,7 @@ class FailoverTest : public ::testing::Test {
     for (const std::string& id : acknowledged) {
       int64_t n = 0;
       ASSERT_TRUE(absl::SimpleAtoi(absl::StripPrefix(id, "HA-"), &n)) << id;
-      const pb::Trade trade = MakeTrade(n).trade();
+      const pb::Trade trade = SampleTrade("HA", n, kDay).trade();
       expected[{trade.buyer_account_id(), trade.instrument_id()}] += trade.quantity();
       expected[{trade.seller_account_id(), trade.instrument_id()}] -= trade.quantity();
     }

@@ -54,6 +54,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/private_cluster.h"
+#include "tests/sample_trades.h"
 #include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
@@ -87,34 +88,6 @@ constexpr char kFeedId[] = "TWO-SERVERS-FEED";
 // A call that fails for a reason worth retrying (a lost connection, a busy database) is
 // sent again unchanged, at most this many times.
 constexpr int kMaxAttempts = 20;
-
-const char* const kAccounts[] = {"CM01-H", "CM02-H",    "CM03-C001", "CM04-C002",
-                                 "CM05-H", "CM06-C003", "CM07-H",    "CM08-C001"};
-struct Listed {
-  const char* instrument_id;
-  int64_t price_micros, tick_micros;
-};
-constexpr Listed kInstruments[] = {{"TKF-202703", 3'000'000, 5'000},
-                                   {"TKO-202703", 450'000, 1'000}};
-
-// Trade `n` of a series: deterministic, so that both servers and every retry get exactly
-// the same events.
-pb::TradeEvent MakeTrade(absl::string_view prefix, int64_t n) {
-  pb::TradeEvent event;
-  pb::Trade* trade = event.mutable_trade();
-  const Listed& listed = kInstruments[n % 2];
-  constexpr int kAccountCount = sizeof(kAccounts) / sizeof(kAccounts[0]);
-  trade->set_trade_id(absl::StrFormat("%s-%06d", prefix, n));
-  trade->set_instrument_id(listed.instrument_id);
-  trade->set_price_micros(listed.price_micros + listed.tick_micros * ((n * 7) % 21 - 10));
-  trade->set_quantity(1 + n % 7);
-  trade->set_buyer_account_id(kAccounts[n % kAccountCount]);
-  trade->set_seller_account_id(kAccounts[(n + 3) % kAccountCount]);
-  trade->set_trade_date(kDay);
-  trade->mutable_executed_at()->set_seconds(1798632000 + n);  // 2026-12-30 14:40 UTC on
-  trade->set_trade_type(pb::TRADE_TYPE_REGULAR);
-  return event;
-}
 
 void Prepare(grpc::ClientContext& context, const std::string& token) {
   context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
@@ -183,7 +156,7 @@ pb::FeedMessage FeedBatch(int b) {
   const int64_t first = int64_t{b - 1} * kFeedBatchTrades + 1;
   message.mutable_batch()->set_first_sequence(first);
   for (int64_t sequence = first; sequence < first + kFeedBatchTrades; ++sequence) {
-    *message.mutable_batch()->add_events() = MakeTrade("TWO-F", sequence);
+    *message.mutable_batch()->add_events() = SampleTrade("TWO-F", sequence, kDay);
   }
   return message;
 }
@@ -316,7 +289,7 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
   for (int round = 0; round < kRounds; ++round) {
     pb::SubmitTradesRequest request, reversed;
     for (int i = 0; i < kBatchTrades; ++i) {
-      *request.add_events() = MakeTrade("TWO-S", int64_t{round} * kBatchTrades + i);
+      *request.add_events() = SampleTrade("TWO-S", int64_t{round} * kBatchTrades + i, kDay);
     }
     reversed = request;
     if (round % 2 == 1) {
@@ -357,7 +330,7 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
   // The same trade ID with other content: refused by either server, nothing written.
   for (const ServerProcess* server : {a_, b_}) {
     pb::SubmitTradesRequest changed;
-    *changed.add_events() = MakeTrade("TWO-S", 0);
+    *changed.add_events() = SampleTrade("TWO-S", 0, kDay);
     changed.mutable_events(0)->mutable_trade()->set_quantity(99);
     pb::SubmitTradesResponse response;
     ASSERT_TRUE(CallAs(server->channel(), &pb::TradeCaptureService::Stub::SubmitTrades, kExchange,
@@ -406,7 +379,7 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
   on_b->stream->WritesDone();
   EXPECT_TRUE(on_b->stream->Finish().ok());
   for (int64_t sequence = 1; sequence <= int64_t{kFeedBatches} * kFeedBatchTrades; ++sequence) {
-    accepted.insert(MakeTrade("TWO-F", sequence).trade().trade_id());
+    accepted.insert(SampleTrade("TWO-F", sequence, kDay).trade().trade_id());
   }
 
   {
@@ -428,7 +401,7 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
       const size_t dash = id.rfind('-');
       int64_t n = 0;
       ASSERT_TRUE(absl::SimpleAtoi(id.substr(dash + 1), &n)) << id;
-      const pb::Trade trade = MakeTrade(id.substr(0, dash), n).trade();
+      const pb::Trade trade = SampleTrade(id.substr(0, dash), n, kDay).trade();
       expected[{trade.buyer_account_id(), trade.instrument_id()}] += trade.quantity();
       expected[{trade.seller_account_id(), trade.instrument_id()}] -= trade.quantity();
     }
@@ -470,7 +443,7 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
       2);
   pb::SubmitSettlementPricesRequest submit;
   submit.set_business_date(kDay);
-  for (const Listed& listed : kInstruments) {
+  for (const SampleInstrument& listed : kSampleInstruments) {
     pb::ExchangeSettlementPrice* price = submit.add_prices();
     price->set_instrument_id(listed.instrument_id);
     price->set_price_micros(listed.price_micros + 3 * listed.tick_micros);
