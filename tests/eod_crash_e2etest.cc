@@ -68,6 +68,7 @@
 #include "gtest/gtest.h"
 #include "payments/camt054_writer.h"
 #include "payments/pain_reader.h"
+#include "tests/bearer_call.h"
 #include "tests/private_cluster.h"
 #include "tests/settlement_desk.h"
 #include "tokenclear/v1/cash.grpc.pb.h"
@@ -93,7 +94,6 @@ constexpr char kDay2[] = "2026-12-31";  // the day every scenario settles
 constexpr char kTemplate[] = "eod_template";
 constexpr int kSteps = 11;
 constexpr int64_t kEventsPerDay = 300;
-constexpr absl::Duration kCallDeadline = absl::Seconds(60);
 constexpr absl::Duration kBudget = absl::Seconds(170);
 
 const char* const kStepNames[kSteps + 1] = {"",
@@ -108,23 +108,6 @@ const char* const kStepNames[kSteps + 1] = {"",
                                             "OBLIGATIONS",
                                             "REPORTS_READY",
                                             "OPEN_NEXT_DAY"};
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  context->set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
-  return context;
-}
-
-// One unary call as `token`.
-template <typename Stub, typename Request, typename Response>
-grpc::Status CallAs(const std::shared_ptr<grpc::Channel>& channel,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const std::string& token, const Request& request, Response* response) {
-  Stub stub(channel);
-  std::unique_ptr<grpc::ClientContext> context = Context(token);
-  return (stub.*method)(context.get(), request, response);
-}
 
 // ---- What a run wrote, as comparable text ----
 
@@ -242,7 +225,7 @@ RunResult RunEndOfDay(const std::shared_ptr<grpc::Channel>& channel, const std::
                       const std::function<void(const pb::EodProgress&)>& on_message = nullptr) {
   RunResult result;
   pb::TreasuryService::Stub stub(channel);
-  std::unique_ptr<grpc::ClientContext> context = Context(kTreasury1);
+  std::unique_ptr<grpc::ClientContext> context = BearerContext(kTreasury1);
   pb::RunEndOfDayRequest request;
   request.set_business_date(day);
   const absl::Time start = absl::Now();

@@ -61,6 +61,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "store/pg_errors.h"
+#include "tests/bearer_call.h"
 #include "tests/private_cluster.h"
 #include "tests/sample_trades.h"
 #include "tests/settlement_desk.h"
@@ -94,27 +95,6 @@ constexpr absl::Duration kCallDeadline = absl::Seconds(3);
 constexpr absl::Duration kRetryPause = absl::Milliseconds(100);
 // How long a failover may take before the test gives up on it.
 constexpr absl::Duration kFailoverLimit = absl::Seconds(60);
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token, absl::Duration deadline) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-  return context;
-}
-
-template <typename Stub, typename Request, typename Response>
-grpc::Status CallAs(const std::shared_ptr<grpc::Channel>& channel,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const std::string& token, const Request& request, Response* response) {
-  Stub stub(channel);
-  std::unique_ptr<grpc::ClientContext> context = Context(token, absl::Seconds(60));
-  return (stub.*method)(context.get(), request, response);
-}
-
-bool Retryable(const grpc::Status& status) {
-  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-}
 
 // deploy/ha.sh's formation in a temporary folder on free ports. Destroyed by the
 // destructor, or, if the test process is killed, by a detached guardian that waits for
@@ -233,7 +213,7 @@ struct RunResult {
 RunResult RunEndOfDay(const std::shared_ptr<grpc::Channel>& channel) {
   RunResult result;
   pb::TreasuryService::Stub stub(channel);
-  std::unique_ptr<grpc::ClientContext> context = Context(kTreasury1, absl::Seconds(60));
+  std::unique_ptr<grpc::ClientContext> context = BearerContext(kTreasury1);
   pb::RunEndOfDayRequest request;
   request.set_business_date(kDay);
   std::unique_ptr<grpc::ClientReader<pb::EodProgress>> reader =
@@ -328,7 +308,7 @@ class FailoverTest : public ::testing::Test {
           ++ingestion.retries;
         }
         sent = absl::Now();
-        std::unique_ptr<grpc::ClientContext> context = Context(kExchange, kCallDeadline);
+        std::unique_ptr<grpc::ClientContext> context = BearerContext(kExchange, kCallDeadline);
         response.Clear();
         status = stub->SubmitTrades(context.get(), request, &response);
         if (!Retryable(status) || absl::Now() > give_up) break;

@@ -53,6 +53,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/bearer_call.h"
 #include "tests/private_cluster.h"
 #include "tests/sample_trades.h"
 #include "tokenclear/v1/index.grpc.pb.h"
@@ -85,37 +86,6 @@ constexpr int kBatchTrades = 40;
 constexpr int kFeedBatches = 6;
 constexpr int kFeedBatchTrades = 25;
 constexpr char kFeedId[] = "TWO-SERVERS-FEED";
-// A call that fails for a reason worth retrying (a lost connection, a busy database) is
-// sent again unchanged, at most this many times.
-constexpr int kMaxAttempts = 20;
-
-void Prepare(grpc::ClientContext& context, const std::string& token) {
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-}
-
-bool Retryable(const grpc::Status& status) {
-  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-}
-
-// One unary call as `token`, sent again unchanged while it fails retryably.
-template <typename Stub, typename Request, typename Response>
-grpc::Status CallAs(const Channel& channel,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const std::string& token, const Request& request, Response* response) {
-  Stub stub(channel);
-  grpc::Status status;
-  for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
-    grpc::ClientContext context;
-    Prepare(context, token);
-    response->Clear();
-    status = (stub.*method)(&context, request, response);
-    if (!Retryable(status)) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return status;
-}
 
 // Runs `calls` at the same moment (each on its own thread, released together).
 void AtOnce(std::vector<std::function<void()>> calls) {
@@ -139,7 +109,7 @@ struct FeedSession {
 
 std::unique_ptr<FeedSession> Logon(const Channel& channel) {
   auto session = std::make_unique<FeedSession>();
-  Prepare(session->context, kExchange);
+  PrepareBearer(session->context, kExchange);
   session->stream = pb::TradeCaptureService::NewStub(channel)->StreamTrades(&session->context);
   pb::FeedMessage logon;
   logon.mutable_logon()->set_feed_id(kFeedId);
@@ -179,7 +149,7 @@ struct EodResult {
 EodResult RunEndOfDay(const Channel& channel) {
   EodResult result;
   grpc::ClientContext context;
-  Prepare(context, kTreasury1);
+  PrepareBearer(context, kTreasury1);
   pb::RunEndOfDayRequest request;
   request.set_business_date(kDay);
   auto reader = pb::TreasuryService::NewStub(channel)->RunEndOfDay(&context, request);
@@ -224,8 +194,8 @@ class TwoServersTest : public ::testing::Test {
     grpc::Status known;
     for (int attempt = 0; attempt < 50; ++attempt) {
       pb::ListProductsResponse products;
-      known = CallAs(b_->channel(), &pb::ReferenceDataService::Stub::ListProducts, kExchange,
-                     pb::ListProductsRequest(), &products);
+      known = CallAsRetrying(b_->channel(), &pb::ReferenceDataService::Stub::ListProducts,
+                             kExchange, pb::ListProductsRequest(), &products);
       if (known.ok()) break;
       absl::SleepFor(absl::Milliseconds(100));
     }
@@ -247,8 +217,9 @@ class TwoServersTest : public ::testing::Test {
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
       const std::string& token, const Request& request, Response* from_a, Response* from_b) {
     std::pair<grpc::Status, grpc::Status> statuses;
-    AtOnce({[&] { statuses.first = CallAs(a_->channel(), method, token, request, from_a); },
-            [&] { statuses.second = CallAs(b_->channel(), method, token, request, from_b); }});
+    AtOnce(
+        {[&] { statuses.first = CallAsRetrying(a_->channel(), method, token, request, from_a); },
+         [&] { statuses.second = CallAsRetrying(b_->channel(), method, token, request, from_b); }});
     return statuses;
   }
 
@@ -298,12 +269,14 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
     pb::SubmitTradesResponse from_a, from_b;
     std::pair<grpc::Status, grpc::Status> statuses;
     AtOnce({[&] {
-              statuses.first = CallAs(a_->channel(), &pb::TradeCaptureService::Stub::SubmitTrades,
-                                      kExchange, request, &from_a);
+              statuses.first =
+                  CallAsRetrying(a_->channel(), &pb::TradeCaptureService::Stub::SubmitTrades,
+                                 kExchange, request, &from_a);
             },
             [&] {
-              statuses.second = CallAs(b_->channel(), &pb::TradeCaptureService::Stub::SubmitTrades,
-                                       kExchange, reversed, &from_b);
+              statuses.second =
+                  CallAsRetrying(b_->channel(), &pb::TradeCaptureService::Stub::SubmitTrades,
+                                 kExchange, reversed, &from_b);
             }});
     ASSERT_TRUE(statuses.first.ok()) << statuses.first.error_message() << "\n" << a_->Log();
     ASSERT_TRUE(statuses.second.ok()) << statuses.second.error_message() << "\n" << b_->Log();
@@ -333,8 +306,8 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
     *changed.add_events() = SampleTrade("TWO-S", 0, kDay);
     changed.mutable_events(0)->mutable_trade()->set_quantity(99);
     pb::SubmitTradesResponse response;
-    ASSERT_TRUE(CallAs(server->channel(), &pb::TradeCaptureService::Stub::SubmitTrades, kExchange,
-                       changed, &response)
+    ASSERT_TRUE(CallAsRetrying(server->channel(), &pb::TradeCaptureService::Stub::SubmitTrades,
+                               kExchange, changed, &response)
                     .ok());
     ASSERT_EQ(response.results_size(), 1);
     EXPECT_EQ(response.results(0).outcome(), pb::TRADE_OUTCOME_REJECTED);
@@ -449,14 +422,14 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
     price->set_price_micros(listed.price_micros + 3 * listed.tick_micros);
   }
   pb::SubmitSettlementPricesResponse submitted;
-  ASSERT_TRUE(CallAs(a_->channel(), &pb::TreasuryService::Stub::SubmitSettlementPrices, kExchange,
-                     submit, &submitted)
+  ASSERT_TRUE(CallAsRetrying(a_->channel(), &pb::TreasuryService::Stub::SubmitSettlementPrices,
+                             kExchange, submit, &submitted)
                   .ok());
   pb::CalibrateParametersRequest calibrate;
   calibrate.set_business_date(kDay);
   pb::RiskParameterSet set;
-  grpc::Status s =
-      CallAs(a_->channel(), &pb::MarginService::Stub::CalibrateParameters, kRisk1, calibrate, &set);
+  grpc::Status s = CallAsRetrying(a_->channel(), &pb::MarginService::Stub::CalibrateParameters,
+                                  kRisk1, calibrate, &set);
   ASSERT_TRUE(s.ok()) << "CalibrateParameters: " << s.error_message();
   pb::ApproveParameterSetRequest approve_set;
   approve_set.set_version(set.version());
@@ -551,16 +524,16 @@ TEST_F(TwoServersTest, FeedsApprovalsAndTheEndOfDayStayExactlyOnceAcrossBothServ
       << "variation margin sums to zero";
   for (const ServerProcess* server : {a_, b_}) {
     pb::CheckLedgerResponse check;
-    s = CallAs(server->channel(), &pb::LedgerService::Stub::CheckLedger, kTreasury1,
-               pb::CheckLedgerRequest(), &check);
+    s = CallAsRetrying(server->channel(), &pb::LedgerService::Stub::CheckLedger, kTreasury1,
+                       pb::CheckLedgerRequest(), &check);
     ASSERT_TRUE(s.ok()) << "CheckLedger: " << s.error_message();
     EXPECT_TRUE(check.ok()) << check.ShortDebugString();
   }
   pb::ReplayEndOfDayRequest replay;
   replay.set_business_date(kDay);
   pb::ReplayEndOfDayResponse replayed;
-  s = CallAs(b_->channel(), &pb::TreasuryService::Stub::ReplayEndOfDay, kTreasury1, replay,
-             &replayed);
+  s = CallAsRetrying(b_->channel(), &pb::TreasuryService::Stub::ReplayEndOfDay, kTreasury1, replay,
+                     &replayed);
   ASSERT_TRUE(s.ok()) << "ReplayEndOfDay: " << s.error_message();
   EXPECT_TRUE(replayed.identical()) << replayed.ShortDebugString();
 
