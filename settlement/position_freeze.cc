@@ -19,7 +19,9 @@ absl::StatusOr<int64_t> Checked(std::optional<int64_t> value, absl::string_view 
   return *value;
 }
 
-absl::Status CheckSorted(absl::Span<const StartOfDayPosition> rows, absl::string_view what) {
+// Works for any row with account_id and instrument_id (holdings and traded totals).
+template <typename Row>
+absl::Status CheckSorted(absl::Span<const Row> rows, absl::string_view what) {
   for (size_t i = 1; i < rows.size(); ++i) {
     if (Key(rows[i - 1].account_id, rows[i - 1].instrument_id) >=
         Key(rows[i].account_id, rows[i].instrument_id)) {
@@ -38,19 +40,6 @@ absl::Status AddChecked(int64_t& total, int64_t quantity, const Key& key) {
   }
   TC_ASSIGN_OR_RETURN(total, Checked(CheckedAdd(total, quantity), key.first));
   return absl::OkStatus();
-}
-
-// Bought and sold per (account, instrument), sorted.
-absl::StatusOr<std::map<Key, std::pair<int64_t, int64_t>>> Traded(
-    absl::Span<const clearing::Trade> trades) {
-  std::map<Key, std::pair<int64_t, int64_t>> traded;
-  for (const clearing::Trade& t : trades) {
-    Key buyer{t.buyer_account_id, t.instrument_id};
-    Key seller{t.seller_account_id, t.instrument_id};
-    TC_RETURN_IF_ERROR(AddChecked(traded[buyer].first, t.quantity, buyer));
-    TC_RETURN_IF_ERROR(AddChecked(traded[seller].second, t.quantity, seller));
-  }
-  return traded;
 }
 
 absl::Status CheckNetIdentity(const FrozenPosition& p) {
@@ -85,18 +74,33 @@ absl::Status CheckOpenInterest(const std::vector<FrozenPosition>& rows) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<FrozenPosition>> FreezePositions(
-    absl::Span<const StartOfDayPosition> start_of_day, absl::Span<const clearing::Trade> day_trades,
+absl::StatusOr<std::vector<TradedQuantity>> SumLegs(absl::Span<const clearing::Trade> day_trades) {
+  std::map<Key, std::pair<int64_t, int64_t>> traded;  // (bought, sold), sorted by key
+  for (const clearing::Trade& t : day_trades) {
+    Key buyer{t.buyer_account_id, t.instrument_id};
+    Key seller{t.seller_account_id, t.instrument_id};
+    TC_RETURN_IF_ERROR(AddChecked(traded[buyer].first, t.quantity, buyer));
+    TC_RETURN_IF_ERROR(AddChecked(traded[seller].second, t.quantity, seller));
+  }
+  std::vector<TradedQuantity> out;
+  out.reserve(traded.size());
+  for (const auto& [key, sides] : traded) {
+    out.push_back({key.first, key.second, sides.first, sides.second});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<FrozenPosition>> JoinPositions(
+    absl::Span<const StartOfDayPosition> start_of_day, absl::Span<const TradedQuantity> traded,
     absl::Span<const StartOfDayPosition> end_of_day) {
   TC_RETURN_IF_ERROR(CheckSorted(start_of_day, "start-of-day"));
+  TC_RETURN_IF_ERROR(CheckSorted(traded, "traded"));
   TC_RETURN_IF_ERROR(CheckSorted(end_of_day, "end-of-day"));
-  TC_ASSIGN_OR_RETURN(auto traded, Traded(day_trades));
   // A three-way merge over sorted inputs: one pass, no map of a million positions.
   std::vector<FrozenPosition> out;
   out.reserve(end_of_day.size() + traded.size());
-  size_t s = 0, e = 0;
-  auto t = traded.begin();
-  while (s < start_of_day.size() || e < end_of_day.size() || t != traded.end()) {
+  size_t s = 0, e = 0, t = 0;
+  while (s < start_of_day.size() || e < end_of_day.size() || t < traded.size()) {
     Key next{"\xff", ""};
     bool any = false;
     auto consider = [&](const Key& k) {
@@ -106,7 +110,7 @@ absl::StatusOr<std::vector<FrozenPosition>> FreezePositions(
     if (s < start_of_day.size())
       consider({start_of_day[s].account_id, start_of_day[s].instrument_id});
     if (e < end_of_day.size()) consider({end_of_day[e].account_id, end_of_day[e].instrument_id});
-    if (t != traded.end()) consider(t->first);
+    if (t < traded.size()) consider({traded[t].account_id, traded[t].instrument_id});
     FrozenPosition p{.account_id = next.first, .instrument_id = next.second};
     if (s < start_of_day.size() &&
         Key(start_of_day[s].account_id, start_of_day[s].instrument_id) == next) {
@@ -120,12 +124,13 @@ absl::StatusOr<std::vector<FrozenPosition>> FreezePositions(
       p.eod_short = end_of_day[e].short_quantity;
       ++e;
     }
-    if (t != traded.end() && t->first == next) {
-      p.bought = t->second.first;
-      p.sold = t->second.second;
+    if (t < traded.size() && Key(traded[t].account_id, traded[t].instrument_id) == next) {
+      p.bought = traded[t].bought;
+      p.sold = traded[t].sold;
       ++t;
     }
-    if (p.sod_long < 0 || p.sod_short < 0 || p.eod_long < 0 || p.eod_short < 0) {
+    if (p.sod_long < 0 || p.sod_short < 0 || p.eod_long < 0 || p.eod_short < 0 || p.bought < 0 ||
+        p.sold < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("negative side in ", p.account_id, "/", p.instrument_id));
     }
@@ -134,6 +139,15 @@ absl::StatusOr<std::vector<FrozenPosition>> FreezePositions(
       out.push_back(std::move(p));
     }
   }
+  return out;
+}
+
+absl::StatusOr<std::vector<FrozenPosition>> FreezePositions(
+    absl::Span<const StartOfDayPosition> start_of_day, absl::Span<const clearing::Trade> day_trades,
+    absl::Span<const StartOfDayPosition> end_of_day) {
+  TC_ASSIGN_OR_RETURN(std::vector<TradedQuantity> traded, SumLegs(day_trades));
+  TC_ASSIGN_OR_RETURN(std::vector<FrozenPosition> out,
+                      JoinPositions(start_of_day, traded, end_of_day));
   TC_RETURN_IF_ERROR(CheckOpenInterest(out));
   return out;
 }

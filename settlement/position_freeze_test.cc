@@ -87,5 +87,52 @@ TEST(FreezePositionsTest, FlatRowsAreLeftOutButTradedRowsKept) {
   EXPECT_EQ((*frozen)[0].sold, 2);
 }
 
+TEST(SumLegsTest, TotalsPerAccountAndMonthInByteOrder) {
+  const std::vector<clearing::Trade> trades = {
+      T("t1", "B-H", "A-H", 2, "M"), T("t2", "A-H", "B-H", 5, "M"), T("t3", "B-H", "A-H", 1, "L")};
+  auto traded = SumLegs(trades);
+  ASSERT_TRUE(traded.ok()) << traded.status();
+  ASSERT_EQ(traded->size(), 3u);
+  EXPECT_EQ((*traded)[0].account_id, "A-H");
+  EXPECT_EQ((*traded)[0].instrument_id, "L");
+  EXPECT_EQ((*traded)[0].sold, 1);
+  EXPECT_EQ((*traded)[1].instrument_id, "M");
+  EXPECT_EQ((*traded)[1].bought, 5);
+  EXPECT_EQ((*traded)[1].sold, 2);
+  EXPECT_EQ((*traded)[2].account_id, "B-H");
+  EXPECT_EQ((*traded)[2].bought, 2);
+  EXPECT_EQ((*traded)[2].sold, 5);
+}
+
+TEST(JoinPositionsTest, OneSideOfTheBookJoinsWithoutOpenInterest) {
+  // Only A's accounts (a member's open-date view): A-H sold 4 to B-H. The join checks A-H
+  // row by row; the whole-book freeze of the same rows fails open interest (B is absent).
+  const std::vector<StartOfDayPosition> sod = {{"A-H", "M", 10, 0}};
+  const std::vector<TradedQuantity> traded = {{"A-H", "M", 0, 4}};
+  const std::vector<StartOfDayPosition> live = {{"A-H", "M", 6, 0}};
+  auto rows = JoinPositions(sod, traded, live);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].sod_long, 10);
+  EXPECT_EQ((*rows)[0].sold, 4);
+  EXPECT_EQ((*rows)[0].eod_long, 6);
+  EXPECT_EQ(FreezePositions(sod, {}, sod).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(JoinPositionsTest, TotalsThatDoNotExplainTheLivePositionAreRefused) {
+  const std::vector<TradedQuantity> traded = {{"A-H", "M", 3, 0}};
+  const std::vector<StartOfDayPosition> live = {{"A-H", "M", 4, 0}};
+  auto rows = JoinPositions({}, traded, live);
+  EXPECT_EQ(rows.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(rows.status().message().find("A-H/M"), std::string::npos) << rows.status();
+}
+
+TEST(JoinPositionsTest, UnsortedOrNegativeTotalsAreRefused) {
+  const std::vector<TradedQuantity> unsorted = {{"B-H", "M", 1, 0}, {"A-H", "M", 0, 1}};
+  EXPECT_EQ(JoinPositions({}, unsorted, {}).status().code(), absl::StatusCode::kInvalidArgument);
+  const std::vector<TradedQuantity> negative = {{"A-H", "M", -1, -1}};
+  EXPECT_EQ(JoinPositions({}, negative, {}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace tc::settlement

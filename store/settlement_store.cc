@@ -104,6 +104,11 @@ std::optional<PriceSetRow> FirstOf(std::vector<PriceSetRow> sets) {
   return std::move(sets.front());
 }
 
+// The member filter of the position reads: $1 is a member id, or empty for every account.
+// (An unqualified account_id: each query names exactly one table that has it.)
+constexpr char kOfMember[] =
+    "($1 = '' OR account_id IN (SELECT account_id FROM accounts WHERE member_id = $1))";
+
 settlement::StartOfDayPosition HoldingOf(const pqxx::row& r) {
   return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>(), r[3].as<int64_t>()};
 }
@@ -359,27 +364,32 @@ bool LockOpenBusinessDay(pqxx::transaction_base& tx, absl::CivilDay day) {
               .empty();
 }
 
-std::vector<settlement::StartOfDayPosition> LoadLivePositions(pqxx::transaction_base& tx) {
+std::vector<settlement::StartOfDayPosition> LoadLivePositions(pqxx::transaction_base& tx,
+                                                              const std::string& member_id) {
   std::vector<settlement::StartOfDayPosition> rows;
-  for (const pqxx::row& r :
-       tx.exec("SELECT account_id, instrument_id, long_quantity, short_quantity FROM positions"
-               " WHERE long_quantity <> 0 OR short_quantity <> 0"
-               " ORDER BY account_id COLLATE \"C\", instrument_id COLLATE \"C\"")) {
+  for (const pqxx::row& r : tx.exec_params(
+           absl::StrCat("SELECT account_id, instrument_id, long_quantity, short_quantity"
+                        " FROM positions WHERE (long_quantity <> 0 OR short_quantity <> 0) AND ",
+                        kOfMember,
+                        " ORDER BY account_id COLLATE \"C\", instrument_id COLLATE \"C\""),
+           member_id)) {
     rows.push_back(HoldingOf(r));
   }
   return rows;
 }
 
 std::vector<settlement::StartOfDayPosition> LoadStartOfDay(pqxx::transaction_base& tx,
-                                                           absl::CivilDay previous) {
+                                                           absl::CivilDay previous,
+                                                           const std::string& member_id) {
   std::vector<settlement::StartOfDayPosition> rows;
   for (const pqxx::row& r : tx.exec_params(
-           "SELECT p.account_id, p.instrument_id, p.eod_long, p.eod_short FROM eod_positions p"
-           " JOIN instruments i USING (instrument_id)"
-           " WHERE p.business_date = $1::date AND i.final_settlement_date > $1::date"
-           " AND (p.eod_long <> 0 OR p.eod_short <> 0)"
-           " ORDER BY p.account_id COLLATE \"C\", p.instrument_id COLLATE \"C\"",
-           DateParam(previous))) {
+           absl::StrCat(
+               "SELECT account_id, p.instrument_id, p.eod_long, p.eod_short FROM eod_positions p"
+               " JOIN instruments i USING (instrument_id)"
+               " WHERE p.business_date = $2::date AND i.final_settlement_date > $2::date"
+               " AND (p.eod_long <> 0 OR p.eod_short <> 0) AND ",
+               kOfMember, " ORDER BY account_id COLLATE \"C\", p.instrument_id COLLATE \"C\""),
+           member_id, DateParam(previous))) {
     rows.push_back(HoldingOf(r));
   }
   return rows;
@@ -392,7 +402,8 @@ std::vector<clearing::Trade> LoadDayTrades(pqxx::transaction_base& tx, absl::Civ
   const std::string columns = absl::StrCat(
       "SELECT t.trade_id, t.instrument_id, t.price_micros, t.quantity, t.buyer_account_id,"
       " t.seller_account_id, t.trade_date, ",
-      EpochMicros("t.executed_at"), " FROM trades t LEFT JOIN trade_cancellations c USING (trade_id)");
+      EpochMicros("t.executed_at"),
+      " FROM trades t LEFT JOIN trade_cancellations c USING (trade_id)");
   for (const pqxx::row& r :
        tx.exec_params(columns + " WHERE t.business_date = $1::date AND (c.trade_id IS NULL OR"
                                 " c.business_date > $1::date) ORDER BY t.trade_id COLLATE \"C\"",
@@ -406,6 +417,38 @@ std::vector<clearing::Trade> LoadDayTrades(pqxx::transaction_base& tx, absl::Civ
     trades.push_back(TradeOf(r, true));
   }
   return trades;
+}
+
+std::vector<settlement::TradedQuantity> SumDayLegs(pqxx::transaction_base& tx, absl::CivilDay day,
+                                                   const std::string& member_id) {
+  // The two sets of LoadDayTrades (standing trades of the day; earlier trades cancelled on
+  // it, buyer and seller swapped), each trade as two legs, summed per account and month.
+  std::vector<settlement::TradedQuantity> rows;
+  for (const pqxx::row& r : tx.exec_params(
+           absl::StrCat(
+               "WITH day_trades AS ("
+               " SELECT t.buyer_account_id AS buyer, t.seller_account_id AS seller,"
+               " t.instrument_id, t.quantity"
+               " FROM trades t LEFT JOIN trade_cancellations c USING (trade_id)"
+               " WHERE t.business_date = $2::date"
+               " AND (c.trade_id IS NULL OR c.business_date > $2::date)"
+               " UNION ALL"
+               " SELECT t.seller_account_id, t.buyer_account_id, t.instrument_id, t.quantity"
+               " FROM trade_cancellations c JOIN trades t USING (trade_id)"
+               " WHERE c.business_date = $2::date AND t.business_date < $2::date),"
+               " legs AS (SELECT buyer AS account_id, instrument_id, quantity AS bought,"
+               " 0 AS sold FROM day_trades"
+               " UNION ALL SELECT seller, instrument_id, 0, quantity FROM day_trades)"
+               " SELECT account_id, instrument_id, sum(bought)::bigint, sum(sold)::bigint"
+               " FROM legs WHERE ",
+               kOfMember,
+               " GROUP BY account_id, instrument_id"
+               " ORDER BY account_id COLLATE \"C\", instrument_id COLLATE \"C\""),
+           member_id, DateParam(day))) {
+    rows.push_back(
+        {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>(), r[3].as<int64_t>()});
+  }
+  return rows;
 }
 
 void CopyFrozenPositions(pqxx::transaction_base& tx, absl::CivilDay day,
@@ -424,13 +467,16 @@ void CopyFrozenPositions(pqxx::transaction_base& tx, absl::CivilDay day,
 }
 
 std::vector<settlement::FrozenPosition> LoadFrozenPositions(pqxx::transaction_base& tx,
-                                                            absl::CivilDay day) {
+                                                            absl::CivilDay day,
+                                                            const std::string& member_id) {
   std::vector<settlement::FrozenPosition> rows;
   for (const pqxx::row& r : tx.exec_params(
-           "SELECT account_id, instrument_id, sod_long, sod_short, bought, sold, eod_long,"
-           " eod_short FROM eod_positions WHERE business_date = $1::date"
-           " ORDER BY account_id COLLATE \"C\", instrument_id COLLATE \"C\"",
-           DateParam(day))) {
+           absl::StrCat("SELECT account_id, instrument_id, sod_long, sod_short, bought, sold,"
+                        " eod_long, eod_short FROM eod_positions WHERE business_date = $2::date"
+                        " AND ",
+                        kOfMember,
+                        " ORDER BY account_id COLLATE \"C\", instrument_id COLLATE \"C\""),
+           member_id, DateParam(day))) {
     rows.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>(),
                     r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>(), r[6].as<int64_t>(),
                     r[7].as<int64_t>()});

@@ -155,21 +155,32 @@ bool LockOpenBusinessDay(pqxx::transaction_base& tx, absl::CivilDay day);
 
 // ---- Positions and trades of a day ----
 
+// Where a member_id parameter is not empty, only the accounts of that member; empty is
+// every account (the end-of-day run's whole book).
+
 // Every non-zero live position, in (account, instrument) byte order.
-std::vector<settlement::StartOfDayPosition> LoadLivePositions(pqxx::transaction_base& tx);
+std::vector<settlement::StartOfDayPosition> LoadLivePositions(pqxx::transaction_base& tx,
+                                                              const std::string& member_id = "");
 // End of day of `previous` (frozen), less months whose final settlement date has passed
 // by then: the start of the next day. Byte order.
 std::vector<settlement::StartOfDayPosition> LoadStartOfDay(pqxx::transaction_base& tx,
-                                                           absl::CivilDay previous);
+                                                           absl::CivilDay previous,
+                                                           const std::string& member_id = "");
 // The day's trades that still stand (cleared on `day`, not cancelled on or before it),
 // then each earlier trade cancelled on `day` as its reversal (buyer and seller swapped).
 // By trade id, byte order.
 std::vector<clearing::Trade> LoadDayTrades(pqxx::transaction_base& tx, absl::CivilDay day);
+// The same legs as LoadDayTrades, summed by the database per (account, instrument), in
+// byte order: what settlement::SumLegs(LoadDayTrades(tx, day)) gives, without bringing a
+// busy day's trades into the server (a member's open-date positions read this).
+std::vector<settlement::TradedQuantity> SumDayLegs(pqxx::transaction_base& tx, absl::CivilDay day,
+                                                   const std::string& member_id = "");
 
 void CopyFrozenPositions(pqxx::transaction_base& tx, absl::CivilDay day,
                          const std::vector<settlement::FrozenPosition>& rows);
 std::vector<settlement::FrozenPosition> LoadFrozenPositions(pqxx::transaction_base& tx,
-                                                            absl::CivilDay day);
+                                                            absl::CivilDay day,
+                                                            const std::string& member_id = "");
 
 // ---- Variation margin ----
 

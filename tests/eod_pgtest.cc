@@ -27,11 +27,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "settlement/eod_step.h"
+#include "settlement/position_freeze.h"
+#include "store/settlement_store.h"
 #include "tests/settlement_desk.h"
 #include "tests/test_clearing_house.h"
 #include "tokenclear/v1/index.grpc.pb.h"
 #include "tokenclear/v1/ledger.grpc.pb.h"
 #include "tokenclear/v1/margin.grpc.pb.h"
+#include "tokenclear/v1/member.grpc.pb.h"
 #include "tokenclear/v1/treasury.grpc.pb.h"
 
 namespace tc::testing {
@@ -399,6 +402,48 @@ int64_t Get(const std::map<std::string, int64_t>& map, const std::string& key) {
   return it == map.end() ? 0 : it->second;
 }
 
+// A member's positions of `date` through MemberService.GetPositions, one text row each,
+// and whether they came frozen from the run.
+std::pair<bool, std::vector<std::string>> MemberPositions(TestClearingHouse& house,
+                                                          const std::string& token,
+                                                          const std::string& date) {
+  auto stub = pb::MemberService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", house.server().port()), grpc::InsecureChannelCredentials()));
+  pb::GetPositionsRequest request;
+  request.set_business_date(date);
+  pb::GetPositionsResponse response;
+  const grpc::Status status =
+      Desk::Call(*stub, &pb::MemberService::Stub::GetPositions, token, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> rows;
+  for (const pb::MemberPosition& p : response.positions()) rows.push_back(p.ShortDebugString());
+  return {response.frozen(), rows};
+}
+
+// The day's legs summed by the database (store::SumDayLegs, what a member's open-date
+// positions read), as text, against settlement::SumLegs over store::LoadDayTrades (what
+// the run freezes from): every account, then each member's accounts only.
+void ExpectDatabaseSumsTheRunsLegs(const std::string& url, const std::string& date) {
+  pqxx::connection connection(url);
+  pqxx::work tx(connection);
+  auto text = [](const std::vector<settlement::TradedQuantity>& rows, const std::string& member) {
+    std::vector<std::string> out;
+    for (const settlement::TradedQuantity& q : rows) {
+      if (!member.empty() && !q.account_id.starts_with(member + "-")) continue;
+      out.push_back(absl::StrCat(q.account_id, " ", q.instrument_id, " +", q.bought, " -", q.sold));
+    }
+    return out;
+  };
+  absl::StatusOr<std::vector<settlement::TradedQuantity>> expected =
+      settlement::SumLegs(store::LoadDayTrades(tx, Day(date)));
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  ASSERT_FALSE(expected->empty());
+  for (const std::string member : {"", "CM01", "CM02"}) {
+    EXPECT_EQ(text(store::SumDayLegs(tx, Day(date), member), ""), text(*expected, member))
+        << "member '" << member << "'";
+  }
+}
+
 class EodTest : public ::testing::Test {
  protected:
   TestClearingHouse house_;
@@ -534,9 +579,22 @@ TEST_F(EodTest, WorkedExampleOverThreeDaysWithExpiryRerunAndReplay) {
     EXPECT_EQ(tiers,
               (std::map<std::string, std::string>{{kDec, "PRICE_TIER_EXCHANGE 3145000 3150000"},
                                                   {kNov, "PRICE_TIER_FINAL 3101235 3110000"}}));
+    // Day 2 has every kind of leg: trades, a same-day correction (T10 -> T10R), an
+    // earlier day's trade cancelled today (T7, reversed) and an expiring month. A member's
+    // open-date positions (its own rows, legs summed by the database) must be the rows
+    // the run then freezes from the whole book.
+    ExpectDatabaseSumsTheRunsLegs(house_.database_url(), kD2);
+    const auto cm01_open = MemberPositions(house_, kCm01Token, kD2);
+    const auto cm02_open = MemberPositions(house_, kCm02Token, kD2);
+    EXPECT_FALSE(cm01_open.first);
     const EodCall call = desk_.RunEod(kD2);
     ASSERT_TRUE(call.status.ok()) << call.status.error_message();
     ASSERT_EQ(call.run.status(), pb::EOD_RUN_STATUS_COMPLETE);
+    const auto cm01_frozen = MemberPositions(house_, kCm01Token, kD2);
+    EXPECT_TRUE(cm01_frozen.first);
+    EXPECT_EQ(cm01_frozen.second, cm01_open.second);
+    EXPECT_EQ(MemberPositions(house_, kCm02Token, kD2).second, cm02_open.second);
+    EXPECT_EQ(cm01_open.second.size(), 5u);  // CM01-H Dec and Nov, C1 Dec, C2 Dec and Nov
   }
   // Day 2 DAILY (Dec), S2 = 3.145000, S1 = 3.150000: carried (S2 - S1) x net x 1000 =
   // -5,000,000 per net contract:

@@ -115,10 +115,14 @@ struct DatePositions {
   std::vector<settlement::FrozenPosition> rows;
 };
 
-absl::StatusOr<DatePositions> PositionsOf(pqxx::transaction_base& tx, absl::CivilDay day) {
+// The member's positions as of `day`: frozen by the day's run, or, while the day is open,
+// its start of day + the legs so far = its live positions. Only the member's rows are read
+// and summed (by the database), so the cost follows the member's book, not the market's.
+absl::StatusOr<DatePositions> PositionsOf(pqxx::transaction_base& tx, absl::CivilDay day,
+                                          const std::string& member_id) {
   if (store::EodStepDone(tx, day, /*pass=*/1,
                          settlement::EodStepNumber(settlement::EodStep::kFreezePositions))) {
-    return DatePositions{true, store::LoadFrozenPositions(tx, day)};
+    return DatePositions{true, store::LoadFrozenPositions(tx, day, member_id)};
   }
   if (!store::BusinessDayStatus(tx, day)) {
     return absl::NotFoundError(
@@ -126,13 +130,12 @@ absl::StatusOr<DatePositions> PositionsOf(pqxx::transaction_base& tx, absl::Civi
   }
   std::vector<settlement::StartOfDayPosition> start;
   if (std::optional<absl::CivilDay> previous = store::LoadPreviousSettledDate(tx, day)) {
-    start = store::LoadStartOfDay(tx, *previous);
+    start = store::LoadStartOfDay(tx, *previous, member_id);
   }
-  // The whole book: the rule checks open interest per contract month, which holds only
-  // over every account.
+  // Row by row only: open interest balances over every member's accounts, not one's.
   TC_ASSIGN_OR_RETURN(std::vector<settlement::FrozenPosition> rows,
-                      settlement::FreezePositions(start, store::LoadDayTrades(tx, day),
-                                                  store::LoadLivePositions(tx)));
+                      settlement::JoinPositions(start, store::SumDayLegs(tx, day, member_id),
+                                                store::LoadLivePositions(tx, member_id)));
   return DatePositions{false, std::move(rows)};
 }
 
@@ -193,7 +196,7 @@ grpc::Status MemberServiceImpl::GetPositions(Context* context,
           // One snapshot for the start of day, the trades and the live positions.
           tx.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
           response->Clear();
-          TC_ASSIGN_OR_RETURN(DatePositions positions, PositionsOf(tx, day));
+          TC_ASSIGN_OR_RETURN(DatePositions positions, PositionsOf(tx, day, member));
           response->set_member_id(member);
           response->set_business_date(FormatBusinessDate(day));
           response->set_frozen(positions.frozen);
