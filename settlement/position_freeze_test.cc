@@ -1,5 +1,6 @@
 #include "settlement/position_freeze.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace tc::settlement {
@@ -92,16 +93,12 @@ TEST(SumLegsTest, TotalsPerAccountAndMonthInByteOrder) {
       T("t1", "B-H", "A-H", 2, "M"), T("t2", "A-H", "B-H", 5, "M"), T("t3", "B-H", "A-H", 1, "L")};
   auto traded = SumLegs(trades);
   ASSERT_TRUE(traded.ok()) << traded.status();
-  ASSERT_EQ(traded->size(), 3u);
-  EXPECT_EQ((*traded)[0].account_id, "A-H");
-  EXPECT_EQ((*traded)[0].instrument_id, "L");
-  EXPECT_EQ((*traded)[0].sold, 1);
-  EXPECT_EQ((*traded)[1].instrument_id, "M");
-  EXPECT_EQ((*traded)[1].bought, 5);
-  EXPECT_EQ((*traded)[1].sold, 2);
-  EXPECT_EQ((*traded)[2].account_id, "B-H");
-  EXPECT_EQ((*traded)[2].bought, 2);
-  EXPECT_EQ((*traded)[2].sold, 5);
+  std::vector<std::string> rows;
+  for (const TradedQuantity& q : *traded) {
+    rows.push_back(absl::StrCat(q.account_id, " ", q.instrument_id, " +", q.bought, " -", q.sold));
+  }
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{"A-H L +0 -1", "A-H M +5 -2", "B-H L +1 -0", "B-H M +2 -5"}));
 }
 
 TEST(JoinPositionsTest, OneSideOfTheBookJoinsWithoutOpenInterest) {
