@@ -103,7 +103,8 @@ TEST(SumLegsTest, TotalsPerAccountAndMonthInByteOrder) {
 
 TEST(JoinPositionsTest, OneSideOfTheBookJoinsWithoutOpenInterest) {
   // Only A's accounts (a member's open-date view): A-H sold 4 to B-H. The join checks A-H
-  // row by row; the whole-book freeze of the same rows fails open interest (B is absent).
+  // row by row; FreezePositions, which takes its input as the whole book, refuses A's
+  // holding alone (long 10, no short side: open interest does not balance).
   const std::vector<StartOfDayPosition> sod = {{"A-H", "M", 10, 0}};
   const std::vector<TradedQuantity> traded = {{"A-H", "M", 0, 4}};
   const std::vector<StartOfDayPosition> live = {{"A-H", "M", 6, 0}};
